@@ -1,0 +1,162 @@
+import { EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
+
+/**
+ * The one place where environment settings live. Sizes follow the seed's cost table
+ * (`shared/seed/ARGOCD_IMPLEMENTATION_ROADMAP.md`); every value is checked by `validate.ts`.
+ */
+
+export const REGION = 'ap-northeast-2';
+
+/** The seed's VPC: two AZs, a /24 per tier and AZ. Environments share it (they live in separate accounts or VPCs). */
+const SEED_NETWORK: NetworkSettings = {
+  vpcCidr: '10.0.0.0/16',
+  availabilityZones: ['ap-northeast-2a', 'ap-northeast-2c'],
+  publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
+  privateSubnetCidrs: ['10.0.11.0/24', '10.0.12.0/24'],
+  databaseSubnetCidrs: ['10.0.21.0/24', '10.0.22.0/24'],
+  natGateways: 'single',
+  flowLogRetentionDays: 30,
+  interfaceEndpoints: false,
+};
+
+export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>> = {
+  dev: {
+    name: 'dev',
+    region: REGION,
+    network: SEED_NETWORK,
+    data: {
+      postgres: {
+        engineVersion: '17.6',
+        instanceClass: 'db.t3.small',
+        allocatedStorageGb: 20,
+        maxAllocatedStorageGb: 50,
+        multiAz: false,
+        backupRetentionDays: 1,
+        // dev data is test data: it may be destroyed without a final snapshot.
+        disposable: true,
+        monitoring: false,
+      },
+      redis: {
+        engineVersion: '8.0',
+        nodeType: 'cache.t3.micro',
+        nodeCount: 1,
+        multiAz: false,
+        snapshotRetentionDays: 1,
+      },
+    },
+    cluster: {
+      kubernetesVersion: '1.35',
+      publicAccessCidrs: [],
+      adminRoleNames: ['tiketi-platform-admin'],
+      readOnlyRoleNames: ['tiketi-developer'],
+      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 },
+      logRetentionDays: 30,
+      prefixDelegation: false,
+    },
+    edge: {
+      zoneName: 'tiketi.com',
+      createZone: false,
+      frontendDomain: 'dev.tiketi.com',
+      apiDomain: 'api-dev.tiketi.com',
+      bucketSuffix: '',
+      priceClass: 'PriceClass_200',
+      wafRateLimit: 2000,
+    },
+    gitops: { branch: 'develop', autoSync: true, namespace: 'tiketi' },
+  },
+  staging: {
+    name: 'staging',
+    region: REGION,
+    network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 90 },
+    data: {
+      postgres: {
+        engineVersion: '17.6',
+        instanceClass: 'db.t3.medium',
+        allocatedStorageGb: 50,
+        maxAllocatedStorageGb: 200,
+        multiAz: false,
+        backupRetentionDays: 7,
+        disposable: false,
+        monitoring: true,
+      },
+      redis: {
+        engineVersion: '8.0',
+        nodeType: 'cache.t3.small',
+        nodeCount: 2,
+        multiAz: true,
+        snapshotRetentionDays: 3,
+      },
+    },
+    cluster: {
+      kubernetesVersion: '1.35',
+      publicAccessCidrs: [],
+      adminRoleNames: ['tiketi-platform-admin'],
+      readOnlyRoleNames: ['tiketi-developer'],
+      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGb: 50 },
+      logRetentionDays: 90,
+      prefixDelegation: false,
+    },
+    edge: {
+      zoneName: 'tiketi.com',
+      createZone: false,
+      frontendDomain: 'staging.tiketi.com',
+      apiDomain: 'api-staging.tiketi.com',
+      bucketSuffix: '',
+      priceClass: 'PriceClass_200',
+      wafRateLimit: 2000,
+    },
+    gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi' },
+  },
+  prod: {
+    name: 'prod',
+    region: REGION,
+    network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 365, interfaceEndpoints: true },
+    data: {
+      postgres: {
+        engineVersion: '17.6',
+        instanceClass: 'db.t3.large',
+        allocatedStorageGb: 100,
+        maxAllocatedStorageGb: 500,
+        multiAz: true,
+        backupRetentionDays: 14,
+        disposable: false,
+        monitoring: true,
+      },
+      redis: {
+        engineVersion: '8.0',
+        nodeType: 'cache.r6g.large',
+        nodeCount: 2,
+        multiAz: true,
+        snapshotRetentionDays: 7,
+      },
+    },
+    cluster: {
+      kubernetesVersion: '1.35',
+      publicAccessCidrs: [],
+      adminRoleNames: ['tiketi-platform-admin'],
+      readOnlyRoleNames: ['tiketi-developer'],
+      nodeGroup: { instanceTypes: ['t3.large'], minSize: 5, desiredSize: 5, maxSize: 10, diskSizeGb: 80 },
+      logRetentionDays: 365,
+      prefixDelegation: true,
+    },
+    edge: {
+      zoneName: 'tiketi.com',
+      createZone: true,
+      frontendDomain: 'tiketi.com',
+      apiDomain: 'api.tiketi.com',
+      bucketSuffix: '',
+      priceClass: 'PriceClass_All',
+      wafRateLimit: 2000,
+    },
+    gitops: { branch: 'main', autoSync: false, namespace: 'tiketi' },
+  },
+};
+
+/** The account-wide registry stack's settings. */
+export const REGISTRY: RegistrySettings = {
+  region: REGION,
+  services: ['backend', 'auth-service', 'ticket-service', 'payment-service', 'stats-service'],
+  keepImages: 10,
+  untaggedExpiryDays: 3,
+  github: { owner: 'tiketi', repository: 'tiketi-platform' },
+};

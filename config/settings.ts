@@ -1,0 +1,146 @@
+/**
+ * Typed settings of one Tiketi environment. Values live in `environments.ts`; `validate.ts` checks
+ * them before any stack is built. Each section belongs to one stack.
+ */
+
+/** The environments Tiketi runs. `TIKETI_ENV` picks one; the order is the promotion order. */
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'prod'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** NAT layout: one shared gateway (cheap, one AZ is a single point of failure) or one per AZ (HA). */
+export type NatGatewayMode = 'single' | 'one-per-az';
+
+export interface NetworkSettings {
+  /** IPv4 CIDR of the VPC, e.g. `10.0.0.0/16`. */
+  readonly vpcCidr: string;
+  /** Availability zones, 2 or 3, in `ap-northeast-2a` form. Subnet lists below follow this order. */
+  readonly availabilityZones: readonly string[];
+  /** One public subnet per AZ (ALB, NAT gateways). */
+  readonly publicSubnetCidrs: readonly string[];
+  /** One private subnet per AZ (EKS nodes and pods). */
+  readonly privateSubnetCidrs: readonly string[];
+  /** One database subnet per AZ (RDS, ElastiCache); no route to the internet. */
+  readonly databaseSubnetCidrs: readonly string[];
+  readonly natGateways: NatGatewayMode;
+  /** Retention of the VPC flow log group, in days (a CloudWatch-allowed value). */
+  readonly flowLogRetentionDays: number;
+  /**
+   * Interface endpoints for ECR (api, dkr), STS and CloudWatch Logs, so image pulls, IRSA/Pod Identity
+   * token exchange and log shipping stay off the NAT gateways. The S3 gateway endpoint is always on (free).
+   */
+  readonly interfaceEndpoints: boolean;
+}
+
+export interface PostgresSettings {
+  /** Pinned engine version (major.minor). */
+  readonly engineVersion: string;
+  /** A `db.*` instance class. */
+  readonly instanceClass: string;
+  readonly allocatedStorageGb: number;
+  /** Upper bound of storage autoscaling. */
+  readonly maxAllocatedStorageGb: number;
+  readonly multiAz: boolean;
+  /** Automated backup retention, 1 to 35 days. */
+  readonly backupRetentionDays: number;
+  /** True only where losing the database is acceptable (dev): no deletion protection, no final snapshot. */
+  readonly disposable: boolean;
+  /** Performance Insights and enhanced monitoring. */
+  readonly monitoring: boolean;
+}
+
+export interface RedisSettings {
+  /** Pinned engine version. */
+  readonly engineVersion: string;
+  /** A `cache.*` node type. */
+  readonly nodeType: string;
+  /** Primary plus replicas; ≥ 2 for Multi-AZ with automatic failover. */
+  readonly nodeCount: number;
+  readonly multiAz: boolean;
+  /** Daily snapshot retention, in days. */
+  readonly snapshotRetentionDays: number;
+}
+
+export interface DataSettings {
+  readonly postgres: PostgresSettings;
+  readonly redis: RedisSettings;
+}
+
+export interface NodeGroupSettings {
+  readonly instanceTypes: readonly string[];
+  readonly minSize: number;
+  readonly desiredSize: number;
+  readonly maxSize: number;
+  readonly diskSizeGb: number;
+}
+
+export interface ClusterSettings {
+  /** Pinned Kubernetes minor version, in EKS standard support. */
+  readonly kubernetesVersion: string;
+  /**
+   * CIDRs allowed to reach the public API endpoint. Empty means the endpoint is private only.
+   * `0.0.0.0/0` is refused in staging and prod.
+   */
+  readonly publicAccessCidrs: readonly string[];
+  /** IAM role names (in this account) granted cluster admin through access entries. */
+  readonly adminRoleNames: readonly string[];
+  /** IAM role names granted read-only (view) access. */
+  readonly readOnlyRoleNames: readonly string[];
+  readonly nodeGroup: NodeGroupSettings;
+  /** Retention of the control plane log group, in days. */
+  readonly logRetentionDays: number;
+  /** VPC CNI prefix delegation (16 IPs per ENI slot): raises pod density per node. */
+  readonly prefixDelegation: boolean;
+}
+
+/** CloudFront price classes. */
+export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
+export type PriceClass = (typeof PRICE_CLASSES)[number];
+
+export interface EdgeSettings {
+  /** The public hosted zone, e.g. `tiketi.com`. */
+  readonly zoneName: string;
+  /** Create the hosted zone in this stack (true) or look up an existing one (false). */
+  readonly createZone: boolean;
+  /** Where the frontend is served, inside `zoneName`. */
+  readonly frontendDomain: string;
+  /** The API domain the ALB serves, inside `zoneName`. */
+  readonly apiDomain: string;
+  /** Appended to `tiketi-frontend-<env>` for global uniqueness; empty for none. */
+  readonly bucketSuffix: string;
+  readonly priceClass: PriceClass;
+  /** Requests per 5 minutes per client IP before the WAF rate rule blocks. */
+  readonly wafRateLimit: number;
+}
+
+/** How Argo CD follows this environment. */
+export interface GitOpsSettings {
+  /** Git branch the environment's Application tracks. */
+  readonly branch: string;
+  /** Automated sync (prune + self-heal) or manual sync. */
+  readonly autoSync: boolean;
+  /** Kubernetes namespace of the services. */
+  readonly namespace: string;
+}
+
+export interface EnvironmentSettings {
+  readonly name: EnvironmentName;
+  readonly region: string;
+  readonly network: NetworkSettings;
+  readonly data: DataSettings;
+  readonly cluster: ClusterSettings;
+  readonly edge: EdgeSettings;
+  readonly gitops: GitOpsSettings;
+}
+
+/** Settings of the account-wide `registry` stack (one per AWS account, not per environment). */
+export interface RegistrySettings {
+  readonly region: string;
+  /** Services that get an ECR repository `tiketi-<service>`. */
+  readonly services: readonly string[];
+  /** Images kept per repository by the lifecycle policy. */
+  readonly keepImages: number;
+  /** Untagged images expire after this many days. */
+  readonly untaggedExpiryDays: number;
+  /** GitHub repository whose Actions workflows may assume the CI roles. */
+  readonly github: { readonly owner: string; readonly repository: string };
+}

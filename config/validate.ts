@@ -1,0 +1,39 @@
+import { ENVIRONMENTS, REGISTRY } from './environments';
+import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { validateNetwork } from './validation/network';
+import { Problems, SettingsError } from './validation/problems';
+
+export { SettingsError } from './validation/problems';
+
+/** Checks one environment's settings; throws a SettingsError listing every problem found. */
+export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettings {
+  const problems = new Problems();
+  problems.check(/^[a-z]{2}-[a-z]+-\d$/.test(env.region), `${env.name}.region`, env.region, 'an AWS region such as "ap-northeast-2"');
+  validateNetwork(env, problems);
+  problems.throwIfAny();
+  return env;
+}
+
+/** Checks the account-wide registry settings. */
+export function validateRegistry(registry: RegistrySettings): RegistrySettings {
+  const problems = new Problems();
+  problems.check(registry.services.length > 0, 'registry.services', registry.services, 'at least one service');
+  problems.throwIfAny();
+  return registry;
+}
+
+/**
+ * Resolves the environment named by `TIKETI_ENV` (default `dev`) and validates it.
+ * An unknown name fails with the list of valid ones.
+ */
+export function loadEnvironment(name: string | undefined = process.env.TIKETI_ENV): EnvironmentSettings {
+  const chosen = name === undefined || name === '' ? 'dev' : name;
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(chosen)) {
+    throw new SettingsError([`TIKETI_ENV: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
+  }
+  return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
+}
+
+export function loadRegistry(): RegistrySettings {
+  return validateRegistry(REGISTRY);
+}

@@ -1,0 +1,50 @@
+/**
+ * Collects settings problems so one run reports all of them. Every message names the field (as a path
+ * from the environment, e.g. `prod.network.vpcCidr`), the value found and what is allowed.
+ */
+export class SettingsError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(`Invalid Tiketi settings:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'SettingsError';
+  }
+}
+
+export class Problems {
+  private readonly found: string[] = [];
+
+  /** Records that `field` holds `value` where `allowed` was expected. */
+  add(field: string, value: unknown, allowed: string): void {
+    this.found.push(`${field}: got ${JSON.stringify(value)}, expected ${allowed}`);
+  }
+
+  /** Records `problem` (already a full sentence naming the field) verbatim. */
+  addMessage(problem: string): void {
+    this.found.push(problem);
+  }
+
+  /** Adds the problem unless `ok` holds; returns `ok` so callers can skip dependent checks. */
+  check(ok: boolean, field: string, value: unknown, allowed: string): boolean {
+    if (!ok) this.add(field, value, allowed);
+    return ok;
+  }
+
+  checkInteger(field: string, value: number, min: number, max: number): boolean {
+    return this.check(Number.isInteger(value) && value >= min && value <= max, field, value, `an integer from ${min} to ${max}`);
+  }
+
+  oneOf<T>(field: string, value: T, allowed: readonly T[]): boolean {
+    return this.check(allowed.includes(value), field, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+
+  throwIfAny(): void {
+    if (this.found.length > 0) throw new SettingsError([...this.found]);
+  }
+}
+
+/** Retention values CloudWatch Logs accepts. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+/** `example.com`-style DNS names: lower case labels, 1-63 characters, no trailing dot. */
+export function isDomainName(value: string): boolean {
+  return value.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(value);
+}

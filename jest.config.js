@@ -1,0 +1,18 @@
+/**
+ * Jest runs TypeScript through @swc/jest (no type checking: `npm test` runs `tsc --noEmit` first).
+ * The kubernetes-models packages ship ESM only, so they are transformed too.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/__tests__'],
+  testMatch: ['**/*.test.ts'],
+  transform: {
+    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!(kubernetes-models|@kubernetes-models|is-cidr|cidr-regex|ip-regex)/)'],
+  // The kubernetes-models packages publish only an "import" export condition: resolve them with it.
+  resolver: '<rootDir>/__tests__/esm-resolver.js',
+  setupFiles: ['<rootDir>/__tests__/setup-env.js'],
+  testTimeout: 120000,
+};
