@@ -14,5 +14,6 @@ module.exports = {
   // The kubernetes-models packages publish only an "import" export condition: resolve them with it.
   resolver: '<rootDir>/__tests__/esm-resolver.js',
   setupFiles: ['<rootDir>/__tests__/setup-env.js'],
+  setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
   testTimeout: 120000,
 };

@@ -106,13 +106,37 @@ export function validateWorkdir(dir: string): { valid: boolean; error_count: num
   return result;
 }
 
-/** Writes `tests/<name>.tftest.hcl` and runs `terraform test`; returns its output, throws on any failed run. */
+/**
+ * Writes `tests/<name>.tftest.hcl` and runs `terraform test`; returns its output. Throws unless every run
+ * passed. Terraform 1.11 destroys what a test applied; resources with `prevent_destroy` refuse that, which
+ * is the protection working, not a failure: such teardown errors are accepted (and only those), and
+ * `preventedDestroys(output)` lists the refusing addresses so a test can assert exactly which they are.
+ */
 export function terraformTest(dir: string, name: string, hcl: string): string {
   fs.mkdirSync(path.join(dir, 'tests'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'tests', `${name}.tftest.hcl`), hcl);
-  const output = run(['test', '-no-color', `-filter=tests/${name}.tftest.hcl`], dir);
-  if (!/Success! \d+ passed, 0 failed/.test(output)) throw new Error(`terraform test did not pass:\n${output}`);
+  const args = ['test', '-no-color', `-filter=tests/${name}.tftest.hcl`];
+  let output: string;
+  let exitedCleanly = true;
+  try {
+    output = execFileSync('terraform', args, { cwd: dir, env: terraformToolchain().env, encoding: 'utf8', stdio: 'pipe', maxBuffer: 64 * 1024 * 1024 });
+  } catch (error: any) {
+    output = `${error.stdout ?? ''}\n${error.stderr ?? ''}`;
+    exitedCleanly = false;
+  }
+  const summary = /(Success|Failure)! (\d+) passed, (\d+) failed/.exec(output);
+  const allRunsPassed = summary !== null && Number(summary[2]) > 0 && summary[3] === '0';
+  const errors = [...output.matchAll(/^\s*Error: (.+)$/gm)].map((m) => m[1]);
+  const onlyDestroyRefused = errors.length > 0 && errors.every((e) => e === 'Instance cannot be destroyed');
+  if (!allRunsPassed || (!exitedCleanly && !onlyDestroyRefused)) {
+    throw new Error(`terraform ${args.join(' ')} did not pass in ${dir}:\n${output}`);
+  }
   return output;
+}
+
+/** Addresses whose `prevent_destroy` stopped the test's teardown, sorted. */
+export function preventedDestroys(output: string): string[] {
+  return [...new Set([...output.matchAll(/Resource (\S+) has lifecycle\.prevent_destroy/g)].map((m) => m[1]))].sort();
 }
 
 /** HCL/JSON literal for a value (HCL accepts JSON-style object and list syntax). */
