@@ -1,3 +1,4 @@
+import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { clusterName } from '../config/naming';
@@ -44,5 +45,10 @@ export class NetworkStack extends TiketiStack {
       interfaceSubnetIds: this.vpc.privateSubnetIds,
       interfaceServices: network.interfaceEndpoints ? DEFAULT_INTERFACE_SERVICES : [],
     });
+
+    // For operators (`cdktf output network`); other stacks read the construct attributes instead.
+    new TerraformOutput(this, 'vpc_id', { value: this.vpc.vpcId });
+    new TerraformOutput(this, 'private_subnet_ids', { value: this.vpc.privateSubnetIds });
+    new TerraformOutput(this, 'database_subnet_group_name', { value: this.vpc.databaseSubnetGroupName });
   }
 }
