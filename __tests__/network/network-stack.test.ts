@@ -39,7 +39,7 @@ describe.each(ALL_ENVIRONMENTS)('network stack in %s', (envName) => {
   });
 
   test('the provider tags every resource with project, environment and stack', () => {
-    expect(json.provider.aws[0]).toMatchObject({
+    expect(json.provider?.aws[0]).toMatchObject({
       region: 'ap-northeast-2',
       default_tags: [{ tags: { Project: 'tiketi', Environment: envName, Stack: 'network', ManagedBy: 'cdktf' } }],
     });
