@@ -62,7 +62,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       priceClass: 'PriceClass_200',
       wafRateLimit: 2000,
     },
-    gitops: { branch: 'develop', autoSync: true, namespace: 'tiketi' },
+    gitops: { branch: 'develop', autoSync: true, namespace: 'tiketi-dev' },
   },
   staging: {
     name: 'staging',
@@ -105,7 +105,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       priceClass: 'PriceClass_200',
       wafRateLimit: 2000,
     },
-    gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi' },
+    gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging' },
   },
   prod: {
     name: 'prod',
@@ -148,7 +148,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       priceClass: 'PriceClass_All',
       wafRateLimit: 2000,
     },
-    gitops: { branch: 'main', autoSync: false, namespace: 'tiketi' },
+    gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod' },
   },
 };
 
