@@ -15,5 +15,7 @@ module.exports = {
   resolver: '<rootDir>/__tests__/esm-resolver.js',
   setupFiles: ['<rootDir>/__tests__/setup-env.js'],
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup-jest.ts'],
-  testTimeout: 120000,
+  // Terraform runs are child processes: two workers keep both cores busy even on a 2-core machine.
+  maxWorkers: Math.max(2, require('os').cpus().length - 1),
+  testTimeout: 180000,
 };

@@ -1,14 +1,15 @@
 import { App } from 'cdktf';
 import { loadBackend } from './config/backend';
-import { loadEnvironment } from './config/validate';
+import { loadEnvironment, loadRegistry } from './config/validate';
 import { addTiketiStacks } from './stacks/app';
 
 // Settings and backend are validated before any stack is built, so bad input writes nothing.
 function main(): void {
   const env = loadEnvironment(process.env.TIKETI_ENV);
+  const registry = loadRegistry();
   const backend = loadBackend(process.env);
   const app = new App();
-  addTiketiStacks(app, { env, backend, projectDir: process.cwd(), stateBucketName: process.env.TIKETI_STATE_BUCKET || undefined });
+  addTiketiStacks(app, { env, registry, backend, projectDir: process.cwd(), stateBucketName: process.env.TIKETI_STATE_BUCKET || undefined });
   app.synth();
 }
 

@@ -25,24 +25,33 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     region: REGION,
     network: SEED_NETWORK,
     data: {
+      // Windows are UTC: 01:00-04:30 KST, the quietest hours for a Korean ticketing site. Non-prod is
+      // maintained on Wednesdays, prod on Sundays, so a patch lands in dev/staging days before prod.
       postgres: {
-        engineVersion: '17.6',
+        engineVersion: '17',
         instanceClass: 'db.t3.small',
         allocatedStorageGb: 20,
         maxAllocatedStorageGb: 50,
         multiAz: false,
-        backupRetentionDays: 1,
+        // 7 days costs nothing extra (backup storage up to the DB size is free) and meets FSBP RDS.11.
+        backupRetentionDays: 7,
+        backupWindow: '17:00-18:00',
+        maintenanceWindow: 'wed:18:30-wed:19:30',
         // dev data is test data: it may be destroyed without a final snapshot.
         disposable: true,
         monitoring: false,
       },
       redis: {
-        engineVersion: '8.0',
+        engineVersion: '8.1',
         nodeType: 'cache.t3.micro',
         nodeCount: 1,
         multiAz: false,
         snapshotRetentionDays: 1,
+        snapshotWindow: '16:00-17:00',
+        maintenanceWindow: 'wed:19:30-wed:20:30',
+        disposable: true,
       },
+      logRetentionDays: 30,
     },
     cluster: {
       kubernetesVersion: '1.35',
@@ -61,6 +70,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
       wafRateLimit: 2000,
+      accessLogRetentionDays: 30,
     },
     gitops: { branch: 'develop', autoSync: true, namespace: 'tiketi-dev' },
   },
@@ -70,22 +80,29 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 90 },
     data: {
       postgres: {
-        engineVersion: '17.6',
+        engineVersion: '17',
         instanceClass: 'db.t3.medium',
         allocatedStorageGb: 50,
         maxAllocatedStorageGb: 200,
+        // Single-AZ to halve the staging bill (seed cost table); flip to true to rehearse failovers.
         multiAz: false,
         backupRetentionDays: 7,
+        backupWindow: '17:00-18:00',
+        maintenanceWindow: 'wed:18:30-wed:19:30',
         disposable: false,
         monitoring: true,
       },
       redis: {
-        engineVersion: '8.0',
+        engineVersion: '8.1',
         nodeType: 'cache.t3.small',
         nodeCount: 2,
         multiAz: true,
         snapshotRetentionDays: 3,
+        snapshotWindow: '16:00-17:00',
+        maintenanceWindow: 'wed:19:30-wed:20:30',
+        disposable: false,
       },
+      logRetentionDays: 90,
     },
     cluster: {
       kubernetesVersion: '1.35',
@@ -104,6 +121,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
       wafRateLimit: 2000,
+      accessLogRetentionDays: 90,
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging' },
   },
@@ -113,31 +131,40 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 365, interfaceEndpoints: true },
     data: {
       postgres: {
-        engineVersion: '17.6',
+        engineVersion: '17',
         instanceClass: 'db.t3.large',
         allocatedStorageGb: 100,
         maxAllocatedStorageGb: 500,
         multiAz: true,
         backupRetentionDays: 14,
+        backupWindow: '17:00-18:00',
+        maintenanceWindow: 'sun:18:30-sun:19:30',
         disposable: false,
         monitoring: true,
       },
       redis: {
-        engineVersion: '8.0',
+        engineVersion: '8.1',
         nodeType: 'cache.r6g.large',
         nodeCount: 2,
         multiAz: true,
         snapshotRetentionDays: 7,
+        snapshotWindow: '16:00-17:00',
+        maintenanceWindow: 'sun:19:30-sun:20:30',
+        disposable: false,
       },
+      logRetentionDays: 365,
     },
     cluster: {
       kubernetesVersion: '1.35',
       publicAccessCidrs: [],
       adminRoleNames: ['tiketi-platform-admin'],
       readOnlyRoleNames: ['tiketi-developer'],
-      nodeGroup: { instanceTypes: ['t3.large'], minSize: 5, desiredSize: 5, maxSize: 10, diskSizeGb: 80 },
+      // maxSize 8: at 10 (plus the 4-node upgrade surge) t3.large pods would need 504 addresses and the
+      // seed's /24 private subnets offer 466 (config/capacity.ts). Prefix delegation stays off: it claims
+      // a /28 per 16 pods (~129 addresses per t3.large), which these subnets cannot carry.
+      nodeGroup: { instanceTypes: ['t3.large'], minSize: 5, desiredSize: 5, maxSize: 8, diskSizeGb: 80 },
       logRetentionDays: 365,
-      prefixDelegation: true,
+      prefixDelegation: false,
     },
     edge: {
       zoneName: 'tiketi.com',
@@ -147,6 +174,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       bucketSuffix: '',
       priceClass: 'PriceClass_All',
       wafRateLimit: 2000,
+      accessLogRetentionDays: 365,
     },
     gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod' },
   },
@@ -158,5 +186,5 @@ export const REGISTRY: RegistrySettings = {
   services: ['backend', 'auth-service', 'ticket-service', 'payment-service', 'stats-service'],
   keepImages: 10,
   untaggedExpiryDays: 3,
-  github: { owner: 'tiketi', repository: 'tiketi-platform' },
+  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production' },
 };

@@ -32,37 +32,59 @@ export interface NetworkSettings {
 }
 
 export interface PostgresSettings {
-  /** Pinned engine version (major.minor). */
+  /**
+   * Pinned PostgreSQL major version, e.g. `17`. The minor version floats on purpose: automatic minor
+   * upgrades (FSBP RDS.13) patch it in the maintenance window, and a pinned minor would make every later
+   * plan try to downgrade. The parameter group family (`postgres<major>`) follows from it.
+   */
   readonly engineVersion: string;
   /** A `db.*` instance class. */
   readonly instanceClass: string;
+  /** Initial gp3 storage in GiB (20 or more). */
   readonly allocatedStorageGb: number;
-  /** Upper bound of storage autoscaling. */
+  /** Upper bound of storage autoscaling, at least 10% above `allocatedStorageGb`. */
   readonly maxAllocatedStorageGb: number;
+  /** A standby in a second AZ with synchronous replication and automatic failover. */
   readonly multiAz: boolean;
-  /** Automated backup retention, 1 to 35 days. */
+  /** Automated backup retention, 1 to 35 days (staging at least 7, prod at least 14). */
   readonly backupRetentionDays: number;
-  /** True only where losing the database is acceptable (dev): no deletion protection, no final snapshot. */
+  /** Daily backup window in UTC, `hh24:mi-hh24:mi`, at least 30 minutes, outside the maintenance window. */
+  readonly backupWindow: string;
+  /** Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 30 minutes. */
+  readonly maintenanceWindow: string;
+  /**
+   * True only where losing the database is acceptable (dev): no deletion protection, no final snapshot,
+   * no `prevent_destroy`, automated backups deleted with the instance. Refused in staging and prod.
+   */
   readonly disposable: boolean;
-  /** Performance Insights and enhanced monitoring. */
+  /** Performance Insights and enhanced monitoring (required in staging and prod). */
   readonly monitoring: boolean;
 }
 
 export interface RedisSettings {
-  /** Pinned engine version. */
+  /** Pinned Valkey engine version (major.minor, e.g. `8.1`); ElastiCache applies patch releases itself. */
   readonly engineVersion: string;
   /** A `cache.*` node type. */
   readonly nodeType: string;
-  /** Primary plus replicas; ≥ 2 for Multi-AZ with automatic failover. */
+  /** Primary plus replicas, 1 to 6; at least 2 for Multi-AZ with automatic failover. */
   readonly nodeCount: number;
+  /** Replicas in another AZ than the primary, with automatic failover (needs 2+ nodes and 2+ AZs). */
   readonly multiAz: boolean;
-  /** Daily snapshot retention, in days. */
+  /** Daily snapshot retention, 1 to 35 days (prod at least 7). */
   readonly snapshotRetentionDays: number;
+  /** Daily snapshot window in UTC, `hh24:mi-hh24:mi`, at least 60 minutes, outside the maintenance window. */
+  readonly snapshotWindow: string;
+  /** Weekly maintenance window in UTC, `ddd:hh24:mi-ddd:hh24:mi`, at least 60 minutes. */
+  readonly maintenanceWindow: string;
+  /** True only in dev: no final snapshot and no `prevent_destroy`. Refused in staging and prod. */
+  readonly disposable: boolean;
 }
 
 export interface DataSettings {
   readonly postgres: PostgresSettings;
   readonly redis: RedisSettings;
+  /** Retention of the data stack's log groups (PostgreSQL logs, Valkey slow log), in days. */
+  readonly logRetentionDays: number;
 }
 
 export interface NodeGroupSettings {
@@ -110,6 +132,8 @@ export interface EdgeSettings {
   readonly priceClass: PriceClass;
   /** Requests per 5 minutes per client IP before the WAF rate rule blocks. */
   readonly wafRateLimit: number;
+  /** Days CloudFront access logs are kept in the log bucket before they expire. */
+  readonly accessLogRetentionDays: number;
 }
 
 /** How Argo CD follows this environment. */
@@ -142,5 +166,10 @@ export interface RegistrySettings {
   /** Untagged images expire after this many days. */
   readonly untaggedExpiryDays: number;
   /** GitHub repository whose Actions workflows may assume the CI roles. */
-  readonly github: { readonly owner: string; readonly repository: string };
+  /**
+   * GitHub repository whose Actions workflows may assume the CI roles, and the GitHub environment
+   * (with required reviewers and a `main`-only deployment branch policy) that alone may assume the
+   * infra-apply role.
+   */
+  readonly github: { readonly owner: string; readonly repository: string; readonly applyEnvironment: string };
 }

@@ -1,7 +1,11 @@
 import { ENVIRONMENTS, REGISTRY } from './environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { validateCluster } from './validation/cluster';
+import { validateData } from './validation/data';
+import { validateEdge } from './validation/edge';
 import { validateNetwork } from './validation/network';
 import { Problems, SettingsError } from './validation/problems';
+import { validateRegistrySettings } from './validation/registry';
 
 export { SettingsError } from './validation/problems';
 
@@ -10,6 +14,9 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   const problems = new Problems();
   problems.check(/^[a-z]{2}-[a-z]+-\d$/.test(env.region), `${env.name}.region`, env.region, 'an AWS region such as "ap-northeast-2"');
   validateNetwork(env, problems);
+  validateData(env, problems);
+  validateEdge(env, problems);
+  validateCluster(env, problems);
   problems.throwIfAny();
   return env;
 }
@@ -17,7 +24,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
 /** Checks the account-wide registry settings. */
 export function validateRegistry(registry: RegistrySettings): RegistrySettings {
   const problems = new Problems();
-  problems.check(registry.services.length > 0, 'registry.services', registry.services, 'at least one service');
+  validateRegistrySettings(registry, gitOpsOfEveryEnvironment(), problems);
   problems.throwIfAny();
   return registry;
 }
@@ -32,6 +39,11 @@ export function loadEnvironment(name: string | undefined = process.env.TIKETI_EN
     throw new SettingsError([`TIKETI_ENV: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
   }
   return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
+}
+
+/** Each environment's gitops settings: the branches the CI roles trust. */
+function gitOpsOfEveryEnvironment() {
+  return Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, ENVIRONMENTS[name].gitops])) as Record<EnvironmentName, EnvironmentSettings['gitops']>;
 }
 
 export function loadRegistry(): RegistrySettings {

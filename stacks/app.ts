@@ -1,15 +1,22 @@
 import * as path from 'path';
 import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
-import { EnvironmentSettings } from '../config/settings';
+import { ENVIRONMENTS } from '../config/environments';
+import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
 import { BootstrapStack } from './bootstrap-stack';
+import { ClusterStack } from './cluster-stack';
+import { DataStack } from './data-stack';
+import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
+import { RegistryStack } from './registry-stack';
 
 /** Default name of the Terraform state bucket; `TIKETI_STATE_BUCKET` overrides it (names are global). */
 export const DEFAULT_STATE_BUCKET = 'tiketi-terraform-state';
 
 export interface TiketiAppProps {
   readonly env: EnvironmentSettings;
+  /** Account-wide registry settings (validated by the caller, like `env`). */
+  readonly registry: RegistrySettings;
   readonly backend: BackendSettings;
   /** Directory that holds local state (bootstrap always, every stack with the local backend). */
   readonly projectDir: string;
@@ -19,6 +26,11 @@ export interface TiketiAppProps {
 export interface TiketiStacks {
   readonly bootstrap: BootstrapStack;
   readonly network: NetworkStack;
+  readonly cluster: ClusterStack;
+  /** Account-wide: the same in every environment. */
+  readonly registry: RegistryStack;
+  readonly data: DataStack;
+  readonly edge: EdgeStack;
 }
 
 /** Builds every stack of one environment into `app`: the one place where stacks are wired together. */
@@ -30,5 +42,15 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     localStateDir: path.join(props.projectDir, 'terraform.state'),
   });
   const network = new NetworkStack(app, { env, backend });
-  return { bootstrap, network };
+  const cluster = new ClusterStack(app, { env, backend, vpc: network.vpc });
+  const registry = new RegistryStack(app, {
+    registry: props.registry,
+    backend,
+    // CI roles of every environment live in the one account-wide stack, so it reads every environment's branch.
+    branches: Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, ENVIRONMENTS[name].gitops.branch])) as Record<EnvironmentName, string>,
+    stateBucketName: props.stateBucketName ?? DEFAULT_STATE_BUCKET,
+  });
+  const data = new DataStack(app, { env, backend, vpc: network.vpc });
+  const edge = new EdgeStack(app, { env, backend });
+  return { bootstrap, network, cluster, registry, data, edge };
 }

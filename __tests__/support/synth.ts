@@ -2,9 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdktf';
 import { BackendSettings } from '../../config/backend';
-import { ENVIRONMENTS } from '../../config/environments';
+import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
 import { EnvironmentName } from '../../config/settings';
-import { validateEnvironment } from '../../config/validate';
+import { validateEnvironment, validateRegistry } from '../../config/validate';
 import { TiketiStacks, addTiketiStacks } from '../../stacks/app';
 
 /** A synthesized Terraform JSON document (`cdk.tf.json`). */
@@ -38,7 +38,7 @@ export function synthApp(envName: EnvironmentName, backend: BackendSettings = { 
   const cached = cache.get(key);
   if (cached) return cached;
   const app: App = Testing.app();
-  const stacks = addTiketiStacks(app, { env: validateEnvironment(ENVIRONMENTS[envName]), backend, projectDir: '/tmp/tiketi-test-project' });
+  const stacks = addTiketiStacks(app, { env: validateEnvironment(ENVIRONMENTS[envName]), registry: validateRegistry(REGISTRY), backend, projectDir: '/tmp/tiketi-test-project' });
   app.synth();
   const outdir = app.outdir;
   const stackDir = (id: string) => path.join(outdir, 'stacks', id);

@@ -1,0 +1,86 @@
+import { ENVIRONMENTS } from '../../config/environments';
+import { clusterName } from '../../config/naming';
+import { CONTROLLER_SERVICE_ACCOUNTS } from '../../stacks/cluster-stack';
+import { ALL_ENVIRONMENTS, onlyResource, resourcesOf, synthApp } from '../support/synth';
+
+const policyDocs = (json: any): { name: string; doc: any }[] => [
+  ...Object.values(resourcesOf(json, 'aws_iam_role')).map((r: any) => ({ name: `${r.name} (trust)`, doc: JSON.parse(r.assume_role_policy) })),
+  ...Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p: any) => ({ name: p.name, doc: JSON.parse(p.policy) })),
+];
+
+describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
+  const env = ENVIRONMENTS[envName];
+  const json = () => synthApp(envName).json('cluster');
+
+  test('the cluster runs the pinned version in the network stack private subnets', () => {
+    const cluster = onlyResource(json(), 'aws_eks_cluster');
+    expect(cluster.name).toBe(clusterName(envName));
+    expect(cluster.version).toBe(env.cluster.kubernetesVersion);
+    expect(cluster.vpc_config.subnet_ids).toHaveLength(env.network.privateSubnetCidrs.length);
+    expect(cluster.vpc_config.subnet_ids.every((id: string) => /terraform_remote_state\.cross-stack-reference-input-network\.outputs\..*private/.test(id))).toBe(true);
+    expect(cluster.vpc_config.endpoint_public_access).toBe(env.cluster.publicAccessCidrs.length > 0);
+  });
+
+  test('the node group follows the settings', () => {
+    const group = onlyResource(json(), 'aws_eks_node_group');
+    const settings = env.cluster.nodeGroup;
+    expect(group.scaling_config).toEqual({ min_size: settings.minSize, desired_size: settings.desiredSize, max_size: settings.maxSize });
+    expect(group.instance_types).toEqual(settings.instanceTypes);
+    expect(onlyResource(json(), 'aws_launch_template').block_device_mappings[0].ebs.volume_size).toBe(settings.diskSizeGb);
+    expect(group.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_eks_addon\..*vpc-cni/)]));
+  });
+
+  test('control plane logs are kept for the configured days', () => {
+    expect(onlyResource(json(), 'aws_cloudwatch_log_group').retention_in_days).toBe(env.cluster.logRetentionDays);
+  });
+
+  test('access entries for exactly the configured admin and read-only roles', () => {
+    const principals = Object.values(resourcesOf(json(), 'aws_eks_access_entry')).map((e: any) => e.principal_arn.split('/').pop());
+    expect(principals.sort()).toEqual([...env.cluster.adminRoleNames, ...env.cluster.readOnlyRoleNames].sort());
+  });
+
+  test('vpc-cni prefix delegation follows the settings', () => {
+    const cni = Object.values(resourcesOf(json(), 'aws_eks_addon')).find((a: any) => a.addon_name === 'vpc-cni') as any;
+    expect(JSON.parse(cni.configuration_values).env.ENABLE_PREFIX_DELEGATION).toBe(String(env.cluster.prefixDelegation));
+  });
+
+  test('one Pod Identity association per controller, matching CONTROLLER_SERVICE_ACCOUNTS', () => {
+    const associations = Object.values(resourcesOf(json(), 'aws_eks_pod_identity_association')).map((a: any) => ({ namespace: a.namespace, serviceAccount: a.service_account }));
+    expect(associations).toEqual(expect.arrayContaining(Object.values(CONTROLLER_SERVICE_ACCOUNTS)));
+    expect(associations).toHaveLength(Object.keys(CONTROLLER_SERVICE_ACCOUNTS).length);
+  });
+
+  test('IAM: no wildcard principal, no iam:*, every service-principal trust for pods is scoped to one service account', () => {
+    for (const { name, doc } of policyDocs(json())) {
+      for (const statement of doc.Statement) {
+        expect([statement.Principal].flat()).not.toContain('*');
+        expect(JSON.stringify(statement.Principal ?? {})).not.toMatch(/"AWS":"\*"/);
+        expect([statement.Action].flat()).not.toContain('iam:*');
+        expect([statement.Action].flat()).not.toContain('*');
+        if (statement.Principal?.Service === 'pods.eks.amazonaws.com') {
+          expect({ name, keys: Object.keys(statement.Condition.StringEquals).sort() }).toEqual({
+            name,
+            keys: ['aws:RequestTag/eks-cluster-name', 'aws:RequestTag/kubernetes-namespace', 'aws:RequestTag/kubernetes-service-account', 'aws:SourceAccount'],
+          });
+        }
+      }
+    }
+  });
+
+  test('external-dns may change only this environment API names', () => {
+    const policy = Object.values(resourcesOf(json(), 'aws_iam_role_policy')).find((p: any) => p.role.includes('externalDns')) as any;
+    const names = JSON.parse(policy.policy).Statement[0].Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'];
+    expect(names).toContain(env.edge.apiDomain);
+    expect(names.every((n: string) => n.endsWith(env.edge.apiDomain))).toBe(true);
+  });
+
+  test('outputs for the argocd stack', () => {
+    expect(Object.keys(json().output ?? {})).toEqual(
+      expect.arrayContaining(['cluster_name', 'cluster_endpoint', 'cluster_certificate_authority_data', 'oidc_provider_arn', 'cluster_security_group_id', 'vpc_id', 'region', 'aws_load_balancer_controller_role_arn', 'external_dns_role_arn', 'cluster_autoscaler_role_arn', 'ebs_csi_driver_role_arn', 'node_role_arn']),
+    );
+  });
+
+  test('uses only the AWS provider', () => {
+    expect(Object.keys(json().provider ?? {})).toEqual(['aws']);
+  });
+});

@@ -1,0 +1,135 @@
+import { ALL_ENVIRONMENTS, resourcesOf, synthApp } from '../support/synth';
+import { ENVIRONMENTS } from '../../config/environments';
+
+const only = (json: any, type: string): any => {
+  const all = Object.values(resourcesOf(json, type));
+  expect(all).toHaveLength(1);
+  return all[0];
+};
+
+describe.each(ALL_ENVIRONMENTS)('data stack (%s)', (envName) => {
+  const env = ENVIRONMENTS[envName];
+  const { postgres, redis } = env.data;
+  const json = (): any => synthApp(envName).json('data');
+
+  test('PostgreSQL follows the settings: version, class, storage, Multi-AZ, backups, windows, monitoring', () => {
+    expect(only(json(), 'aws_db_instance')).toMatchObject({
+      identifier: `tiketi-${envName}-postgres`,
+      engine_version: postgres.engineVersion,
+      instance_class: postgres.instanceClass,
+      allocated_storage: postgres.allocatedStorageGb,
+      max_allocated_storage: postgres.maxAllocatedStorageGb,
+      multi_az: postgres.multiAz,
+      backup_retention_period: postgres.backupRetentionDays,
+      backup_window: postgres.backupWindow,
+      maintenance_window: postgres.maintenanceWindow,
+      performance_insights_enabled: postgres.monitoring,
+      monitoring_interval: postgres.monitoring ? 60 : 0,
+    });
+    expect(only(json(), 'aws_db_parameter_group').family).toBe(`postgres${postgres.engineVersion}`);
+  });
+
+  test('loss guards follow `disposable`: deletion protection, final snapshot, prevent_destroy', () => {
+    const db = only(json(), 'aws_db_instance');
+    const cache = only(json(), 'aws_elasticache_replication_group');
+    expect(db.deletion_protection).toBe(!postgres.disposable);
+    expect(db.skip_final_snapshot).toBe(postgres.disposable);
+    expect(db.lifecycle.prevent_destroy).toBe(!postgres.disposable);
+    expect(cache.lifecycle.prevent_destroy).toBe(!redis.disposable);
+    expect('final_snapshot_identifier' in cache).toBe(!redis.disposable);
+  });
+
+  test('Valkey follows the settings: version, node type, nodes, Multi-AZ and failover, snapshots', () => {
+    expect(only(json(), 'aws_elasticache_replication_group')).toMatchObject({
+      replication_group_id: `tiketi-${envName}-cache`,
+      engine: 'valkey',
+      engine_version: redis.engineVersion,
+      node_type: redis.nodeType,
+      num_cache_clusters: redis.nodeCount,
+      multi_az_enabled: redis.multiAz,
+      automatic_failover_enabled: redis.nodeCount >= 2,
+      snapshot_retention_limit: redis.snapshotRetentionDays,
+      snapshot_window: redis.snapshotWindow,
+      maintenance_window: redis.maintenanceWindow,
+    });
+  });
+
+  test('both services sit in the network stack subnet groups, read through remote state (no subnet groups of its own)', () => {
+    const stack = json();
+    expect(Object.keys(stack.data.terraform_remote_state)).toEqual(['cross-stack-reference-input-network']);
+    expect(only(stack, 'aws_db_instance').db_subnet_group_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\.outputs\.cross-stack-output-aws_db_subnet_group.*name\}$/);
+    expect(only(stack, 'aws_elasticache_replication_group').subnet_group_name).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\.outputs\.cross-stack-output-aws_elasticache_subnet_group.*name\}$/);
+    expect(stack.resource.aws_db_subnet_group).toBeUndefined();
+    expect(stack.resource.aws_elasticache_subnet_group).toBeUndefined();
+  });
+
+  test('5432 and 6379 are open only to the private subnets, and the groups have no egress', () => {
+    const stack = json();
+    const groups = resourcesOf(stack, 'aws_security_group');
+    for (const group of Object.values<any>(groups)) expect(group.egress).toEqual([]);
+    const rules = Object.values<any>(resourcesOf(stack, 'aws_vpc_security_group_ingress_rule'));
+    const byPort = (port: number) => rules.filter((r) => r.from_port === port && r.to_port === port && r.ip_protocol === 'tcp').map((r) => r.cidr_ipv4).sort();
+    expect(byPort(5432)).toEqual([...env.network.privateSubnetCidrs].sort());
+    expect(byPort(6379)).toEqual([...env.network.privateSubnetCidrs].sort());
+    expect(rules).toHaveLength(2 * env.network.privateSubnetCidrs.length);
+  });
+
+  test('outputs name what later stacks and operators need', () => {
+    const outputs = json().output;
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'postgres_database_name',
+        'postgres_endpoint',
+        'postgres_kms_key_arn',
+        'postgres_master_secret_arn',
+        'postgres_port',
+        'postgres_security_group_id',
+        'redis_connect_policy_arn',
+        'redis_kms_key_arn',
+        'redis_port',
+        'redis_primary_endpoint',
+        'redis_reader_endpoint',
+        'redis_security_group_id',
+        'redis_user_name',
+      ].sort(),
+    );
+    expect(outputs.postgres_master_secret_arn.value).toMatch(/^\$\{aws_db_instance\..+\.master_user_secret\[0\]\.secret_arn\}$/);
+    expect(outputs.redis_primary_endpoint.value).toMatch(/^\$\{aws_elasticache_replication_group\..+\.primary_endpoint_address\}$/);
+    expect(outputs.postgres_database_name.value).toBe('tiketi');
+  });
+
+  test('the stack exposes typed attributes for the argocd stack', () => {
+    const { data } = synthApp(envName).stacks;
+    expect(data.postgres.databaseName).toBe('tiketi');
+    expect(data.redis.port).toBe(6379);
+    expect(data.redis.appUserName).toBe(`tiketi-${envName}-cache-app`);
+    for (const attribute of [data.postgres.endpoint, data.postgres.masterSecretArn, data.postgres.securityGroupId, data.postgres.kmsKeyArn, data.redis.primaryEndpoint, data.redis.securityGroupId, data.redis.kmsKeyArn, data.redis.connectPolicyArn]) {
+      expect(typeof attribute).toBe('string');
+    }
+  });
+});
+
+describe('data stack across environments', () => {
+  test('prod: Multi-AZ PostgreSQL, Multi-AZ Valkey with failover, every loss guard on', () => {
+    const stack: any = synthApp('prod').json('data');
+    expect(only(stack, 'aws_db_instance')).toMatchObject({ multi_az: true, deletion_protection: true, skip_final_snapshot: false, lifecycle: { prevent_destroy: true } });
+    expect(only(stack, 'aws_db_instance').backup_retention_period).toBeGreaterThanOrEqual(14);
+    expect(only(stack, 'aws_elasticache_replication_group')).toMatchObject({ multi_az_enabled: true, automatic_failover_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(only(stack, 'aws_elasticache_replication_group').snapshot_retention_limit).toBeGreaterThanOrEqual(7);
+    const azs = only(stack, 'aws_elasticache_replication_group').preferred_cache_cluster_azs;
+    expect(new Set(azs).size).toBeGreaterThanOrEqual(2);
+  });
+
+  test('dev is disposable, and its settings say so', () => {
+    expect(ENVIRONMENTS.dev.data.postgres.disposable).toBe(true);
+    expect(ENVIRONMENTS.dev.data.redis.disposable).toBe(true);
+    const stack: any = synthApp('dev').json('data');
+    expect(only(stack, 'aws_db_instance')).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, lifecycle: { prevent_destroy: false } });
+  });
+
+  test('staging keeps every loss guard and at least 7 days of backups', () => {
+    const db = only(synthApp('staging').json('data'), 'aws_db_instance');
+    expect(db).toMatchObject({ deletion_protection: true, lifecycle: { prevent_destroy: true } });
+    expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
+  });
+});

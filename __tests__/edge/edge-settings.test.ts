@@ -1,0 +1,99 @@
+import { ENVIRONMENTS } from '../../config/environments';
+import { EdgeSettings, EnvironmentSettings } from '../../config/settings';
+import { SettingsError, validateEnvironment } from '../../config/validate';
+import { s3BucketNameProblem } from '../../config/validation/edge';
+
+function withEdge(edge: Partial<EdgeSettings>, base: EnvironmentSettings = ENVIRONMENTS.staging): EnvironmentSettings {
+  return { ...base, edge: { ...base.edge, ...edge } };
+}
+
+function problemsOf(env: EnvironmentSettings): readonly string[] {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    if (error instanceof SettingsError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('edge settings', () => {
+  test.each(['dev', 'staging', 'prod'] as const)('%s is valid', (name) => {
+    expect(problemsOf(ENVIRONMENTS[name])).toEqual([]);
+  });
+
+  test('fails when the frontend domain is not inside the zone', () => {
+    expect(problemsOf(withEdge({ frontendDomain: 'staging.tiketi.net' }))).toEqual([expect.stringMatching(/^staging\.edge\.frontendDomain: got "staging\.tiketi\.net", expected .*"\.tiketi\.com"/)]);
+  });
+
+  test('fails when the API domain only ends with the zone name as text (not a subdomain)', () => {
+    expect(problemsOf(withEdge({ apiDomain: 'api-stagingtiketi.com' }))).toEqual([expect.stringMatching(/^staging\.edge\.apiDomain: got "api-stagingtiketi\.com"/)]);
+  });
+
+  test('fails when a domain is not a DNS name', () => {
+    expect(problemsOf(withEdge({ apiDomain: 'API.tiketi.com.' }))).toEqual([expect.stringMatching(/^staging\.edge\.apiDomain: got "API\.tiketi\.com\.", expected a DNS name/)]);
+  });
+
+  test('fails when the zone name is not a DNS name', () => {
+    expect(problemsOf(withEdge({ zoneName: 'tiketi' }))[0]).toMatch(/^staging\.edge\.zoneName: got "tiketi"/);
+  });
+
+  test('fails when the frontend and API share one domain', () => {
+    expect(problemsOf(withEdge({ apiDomain: 'staging.tiketi.com' }))).toEqual([expect.stringMatching(/^staging\.edge\.apiDomain: .*a name other than staging\.edge\.frontendDomain/)]);
+  });
+
+  test('fails when the price class is not a CloudFront price class', () => {
+    expect(problemsOf(withEdge({ priceClass: 'PriceClass_300' as EdgeSettings['priceClass'] }))).toEqual([
+      'staging.edge.priceClass: got "PriceClass_300", expected one of "PriceClass_100", "PriceClass_200", "PriceClass_All"',
+    ]);
+  });
+
+  test('fails when the bucket suffix has characters S3 refuses', () => {
+    const problems = problemsOf(withEdge({ bucketSuffix: 'Acme_Corp' }));
+    expect(problems[0]).toMatch(/^staging\.edge\.bucketSuffix: got "Acme_Corp", expected an empty string or lower-case letters/);
+    expect(problems.some((p) => p.includes('"tiketi-frontend-staging-Acme_Corp"') && p.includes('only lower-case letters'))).toBe(true);
+  });
+
+  test('fails when the suffix makes a bucket name longer than 63 characters', () => {
+    const problems = problemsOf(withEdge({ bucketSuffix: 'a'.repeat(36) }));
+    expect(problems).toEqual([expect.stringMatching(/^staging\.edge\.bucketSuffix: got "a{36}", which makes the bucket name "tiketi-frontend-staging-a{36}-logs"; S3 requires 3 to 63 characters/)]);
+  });
+
+  test('fails when the suffix ends a name with a reserved suffix', () => {
+    // "-s3alias" is reserved for access point aliases; the log bucket adds "-logs", so only the frontend name breaks.
+    expect(problemsOf(withEdge({ bucketSuffix: 'x-s3alias' }))).toEqual([expect.stringMatching(/bucketSuffix: .*"tiketi-frontend-staging-x-s3alias"; S3 requires no reserved suffix "-s3alias"/)]);
+  });
+
+  test('fails when the WAF rate limit is outside what WAF accepts', () => {
+    expect(problemsOf(withEdge({ wafRateLimit: 5 }))).toEqual(['staging.edge.wafRateLimit: got 5, expected an integer from 10 to 2000000000']);
+  });
+
+  test('fails when the access log retention is not a positive number of days', () => {
+    expect(problemsOf(withEdge({ accessLogRetentionDays: 0 }))).toEqual(['staging.edge.accessLogRetentionDays: got 0, expected an integer from 1 to 3650']);
+  });
+
+  test('reports every problem at once, before any stack is built', () => {
+    expect(problemsOf(withEdge({ priceClass: 'cheap' as EdgeSettings['priceClass'], frontendDomain: 'example.org', wafRateLimit: 1.5 }))).toHaveLength(3);
+  });
+});
+
+describe('s3BucketNameProblem', () => {
+  test.each([
+    ['ab', /3 to 63/],
+    ['a'.repeat(64), /3 to 63/],
+    ['Tiketi', /lower-case/],
+    ['tiketi_frontend', /lower-case/],
+    ['-tiketi', /start and at the end/],
+    ['tiketi.', /start and at the end/],
+    ['tiketi..frontend', /adjacent dots/],
+    ['192.168.1.10', /IP address/],
+    ['xn--tiketi', /prefix "xn--"/],
+    ['tiketi-s3alias', /suffix "-s3alias"/],
+  ])('refuses %s', (name, reason) => {
+    expect(s3BucketNameProblem(name)).toMatch(reason);
+  });
+
+  test.each(['tiketi-frontend-prod', 'tiketi-frontend-dev-123456789012', 'a.b.c'])('accepts %s', (name) => {
+    expect(s3BucketNameProblem(name)).toBeUndefined();
+  });
+});

@@ -1,0 +1,124 @@
+import { ENVIRONMENTS } from '../../config/environments';
+import { accessLogBucketName, frontendBucketName } from '../../config/validation/edge';
+import { MANAGED_RULE_GROUPS } from '../../modules/web-acl';
+import { ALL_ENVIRONMENTS, TerraformJson, onlyResource, resourcesOf, synthApp } from '../support/synth';
+
+const US_EAST_1 = 'aws.us_east_1';
+
+describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
+  const edge = ENVIRONMENTS[envName].edge;
+  const json = (): TerraformJson => synthApp(envName).json('edge');
+  const resourceId = (type: string, predicate: (c: any) => boolean) => Object.entries(resourcesOf(json(), type)).find(([, c]) => predicate(c))![0];
+  const certificate = (domain: string) => Object.values<any>(resourcesOf(json(), 'aws_acm_certificate')).find((c) => c.domain_name === domain);
+  const acl = (scope: string) => Object.values<any>(resourcesOf(json(), 'aws_wafv2_web_acl')).find((a) => a.scope === scope);
+
+  test('a second AWS provider, aliased us_east_1, in us-east-1 with the same default tags', () => {
+    const providers = json().provider!.aws;
+    expect(providers).toHaveLength(2);
+    const [main, east] = [providers.find((p: any) => p.alias === undefined), providers.find((p: any) => p.alias === 'us_east_1')];
+    expect(main.region).toBe(ENVIRONMENTS[envName].region);
+    expect(east.region).toBe('us-east-1');
+    expect(east.default_tags).toEqual(main.default_tags);
+  });
+
+  test('buckets carry the seed names (with the configured suffix)', () => {
+    const names = Object.values<any>(resourcesOf(json(), 'aws_s3_bucket')).map((b) => b.bucket);
+    expect(names.sort()).toEqual([frontendBucketName(envName, edge.bucketSuffix), accessLogBucketName(envName, edge.bucketSuffix)].sort());
+  });
+
+  test('the frontend bucket policy: TLS-only deny, and s3:GetObject only for this distribution (OAC, SourceArn)', () => {
+    const bucketId = resourceId('aws_s3_bucket', (b) => b.bucket === frontendBucketName(envName, edge.bucketSuffix));
+    const distributionId = Object.keys(resourcesOf(json(), 'aws_cloudfront_distribution'))[0];
+    const policy = Object.values<any>(resourcesOf(json(), 'aws_s3_bucket_policy')).find((p) => p.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+    const statements = JSON.parse(policy.policy).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`\${aws_s3_bucket.${bucketId}.arn}`, `\${aws_s3_bucket.${bucketId}.arn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
+    expect(statements).toContainEqual({
+      Sid: 'AllowCloudFrontOacRead',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Resource: `\${aws_s3_bucket.${bucketId}.arn}/*`,
+      Condition: { StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } },
+    });
+    expect(statements.filter((s: any) => s.Effect === 'Allow')).toHaveLength(1);
+  });
+
+  test('the distribution: SPA error responses, TLS 1.2+ over SNI with the us-east-1 certificate, WAF, price class, logging', () => {
+    const distribution = onlyResource(json(), 'aws_cloudfront_distribution');
+    expect(distribution.custom_error_response.map((r: any) => `${r.error_code}->${r.response_code} ${r.response_page_path}`)).toEqual([
+      '403->200 /index.html',
+      '404->200 /index.html',
+    ]);
+    expect(distribution.viewer_certificate.minimum_protocol_version).toMatch(/^TLSv1\.[23]_20(21|25)$/);
+    expect(distribution.viewer_certificate.ssl_support_method).toBe('sni-only');
+    const frontendValidation = resourceId('aws_acm_certificate_validation', (v) => v.provider === US_EAST_1);
+    expect(distribution.viewer_certificate.acm_certificate_arn).toBe(`\${aws_acm_certificate_validation.${frontendValidation}.certificate_arn}`);
+    expect(distribution.web_acl_id).toBe(`\${aws_wafv2_web_acl.${resourceId('aws_wafv2_web_acl', (a) => a.scope === 'CLOUDFRONT')}.arn}`);
+    expect(distribution.price_class).toBe(edge.priceClass);
+    expect(distribution.aliases).toEqual([edge.frontendDomain]);
+    expect(distribution.logging_config.bucket).toContain(resourceId('aws_s3_bucket', (b) => b.bucket === accessLogBucketName(envName, edge.bucketSuffix)));
+  });
+
+  test('the CloudFront certificate, its validation and the CLOUDFRONT ACL use us-east-1; the API ones the region', () => {
+    expect(certificate(edge.frontendDomain).provider).toBe(US_EAST_1);
+    expect(acl('CLOUDFRONT').provider).toBe(US_EAST_1);
+    const frontendCertId = resourceId('aws_acm_certificate', (c) => c.domain_name === edge.frontendDomain);
+    const validation = Object.values<any>(resourcesOf(json(), 'aws_acm_certificate_validation')).find((v) => v.certificate_arn.includes(frontendCertId));
+    expect(validation.provider).toBe(US_EAST_1);
+    expect(certificate(edge.apiDomain).provider).toBeUndefined();
+    expect(acl('REGIONAL').provider).toBeUndefined();
+  });
+
+  test('both web ACLs run the managed rule groups and the rate rule from the settings, with metrics', () => {
+    for (const scope of ['CLOUDFRONT', 'REGIONAL']) {
+      const rules = acl(scope).rule;
+      expect(rules.map((r: any) => r.statement.managed_rule_group_statement?.name).filter(Boolean)).toEqual([...MANAGED_RULE_GROUPS]);
+      expect(rules.find((r: any) => r.statement.rate_based_statement).statement.rate_based_statement.limit).toBe(edge.wafRateLimit);
+      expect(rules.every((r: any) => r.visibility_config.cloudwatch_metrics_enabled)).toBe(true);
+    }
+  });
+
+  test(`the hosted zone is ${edge.createZone ? 'created' : 'looked up'} and holds the frontend alias records`, () => {
+    const stack = json();
+    const zoneRef = edge.createZone
+      ? `\${aws_route53_zone.${Object.keys(resourcesOf(stack, 'aws_route53_zone'))[0]}.zone_id}`
+      : `\${data.aws_route53_zone.${Object.keys(stack.data!.aws_route53_zone)[0]}.zone_id}`;
+    expect(Object.keys(resourcesOf(stack, 'aws_route53_zone'))).toHaveLength(edge.createZone ? 1 : 0);
+    const aliases = Object.values<any>(resourcesOf(stack, 'aws_route53_record')).filter((r) => r.alias);
+    expect(aliases.map((r) => `${r.type} ${r.name}`).sort()).toEqual([`A ${edge.frontendDomain}`, `AAAA ${edge.frontendDomain}`]);
+    expect(aliases.every((r) => r.zone_id === zoneRef && r.alias.name.includes('aws_cloudfront_distribution'))).toBe(true);
+    // The API record belongs to external-dns (it follows the Ingress), so the stack writes none.
+    expect(Object.values<any>(resourcesOf(stack, 'aws_route53_record')).some((r) => r.name === edge.apiDomain)).toBe(false);
+  });
+
+  test('stateful resources refuse destroy outside dev', () => {
+    const expected = envName !== 'dev';
+    expect(Object.values<any>(resourcesOf(json(), 'aws_s3_bucket')).every((b) => b.lifecycle.prevent_destroy === expected)).toBe(true);
+  });
+
+  test('outputs give the deploy workflow and the argocd stack what they need', () => {
+    expect(Object.keys(json().output ?? {})).toEqual(
+      expect.arrayContaining([
+        'frontend_bucket_name',
+        'frontend_bucket_arn',
+        'frontend_distribution_id',
+        'frontend_distribution_domain_name',
+        'frontend_certificate_arn',
+        'api_certificate_arn',
+        'cloudfront_web_acl_arn',
+        'regional_web_acl_arn',
+        'zone_id',
+        'zone_name',
+      ]),
+    );
+    const stack = synthApp(envName).stacks.edge;
+    for (const value of [stack.site.bucketName, stack.site.distributionId, stack.apiCertificateArn, stack.regionalWebAclArn, stack.zoneId]) expect(typeof value).toBe('string');
+  });
+});

@@ -1,0 +1,165 @@
+import { Testing } from 'cdktf';
+import { CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID } from '../../modules/private/access-log-bucket';
+import { SecureBucket } from '../../modules/private/secure-bucket';
+import { DEFAULT_MINIMUM_VIEWER_TLS, StaticSite, StaticSiteProps } from '../../modules/static-site';
+
+const BASE: StaticSiteProps = {
+  namePrefix: 'tiketi-test',
+  bucketName: 'tiketi-frontend-test',
+  logBucketName: 'tiketi-frontend-test-logs',
+  logRetentionDays: 30,
+  domainName: 'test.tiketi.com',
+  certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
+  webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/test/abc',
+  priceClass: 'PriceClass_100',
+};
+
+function synthSite(props: Partial<StaticSiteProps> = {}): any {
+  return JSON.parse(Testing.synthScope((scope) => new StaticSite(scope, 'site', { ...BASE, ...props })));
+}
+
+const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
+const byBucketName = (json: any, type: string, name: string) => {
+  const bucketId = Object.entries<any>(json.resource.aws_s3_bucket).find(([, b]) => b.bucket === name)![0];
+  return values(json, type).find((r) => r.bucket === `\${aws_s3_bucket.${bucketId}.id}`);
+};
+const policyOf = (json: any, name: string) => JSON.parse(byBucketName(json, 'aws_s3_bucket_policy', name).policy);
+const distributionOf = (json: any) => values(json, 'aws_cloudfront_distribution')[0];
+
+describe('StaticSite', () => {
+  test('the frontend bucket policy denies plain HTTP and lets only this distribution read, through OAC', () => {
+    const json = synthSite();
+    const distributionId = Object.keys(json.resource.aws_cloudfront_distribution)[0];
+    const statements = policyOf(json, BASE.bucketName).Statement;
+    expect(statements).toHaveLength(2);
+    const deny = statements.find((s: any) => s.Sid === 'DenyInsecureTransport');
+    expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(deny.Resource).toHaveLength(2);
+    const read = statements.find((s: any) => s.Sid === 'AllowCloudFrontOacRead');
+    expect(read).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
+    expect(read.Resource).toMatch(/\.arn\}\/\*$/);
+    expect(read.Condition).toEqual({ StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } });
+  });
+
+  test('both buckets block all public access, are encrypted, versioned and expire old versions', () => {
+    const json = synthSite();
+    for (const name of [BASE.bucketName, BASE.logBucketName]) {
+      expect(byBucketName(json, 'aws_s3_bucket_public_access_block', name)).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
+      expect(byBucketName(json, 'aws_s3_bucket_server_side_encryption_configuration', name).rule[0].apply_server_side_encryption_by_default.sse_algorithm).toBe('AES256');
+      expect(byBucketName(json, 'aws_s3_bucket_versioning', name).versioning_configuration.status).toBe('Enabled');
+      const rules = byBucketName(json, 'aws_s3_bucket_lifecycle_configuration', name).rule;
+      expect(rules.some((r: any) => r.noncurrent_version_expiration?.[0]?.noncurrent_days > 0)).toBe(true);
+      expect(policyOf(json, name).Statement.find((s: any) => s.Sid === 'DenyInsecureTransport')).toBeDefined();
+    }
+  });
+
+  test('the frontend bucket enforces bucket-owner ownership (no ACLs)', () => {
+    expect(byBucketName(synthSite(), 'aws_s3_bucket_ownership_controls', BASE.bucketName).rule.object_ownership).toBe('BucketOwnerEnforced');
+  });
+
+  test('the log bucket keeps ACLs only for the owner and CloudFront log delivery, and expires logs after the retention', () => {
+    const json = synthSite({ logRetentionDays: 90 });
+    expect(byBucketName(json, 'aws_s3_bucket_ownership_controls', BASE.logBucketName).rule.object_ownership).toBe('BucketOwnerPreferred');
+    const grants = byBucketName(json, 'aws_s3_bucket_acl', BASE.logBucketName).access_control_policy.grant;
+    expect(grants).toHaveLength(2);
+    expect(grants.every((g: any) => g.permission === 'FULL_CONTROL' && g.grantee.type === 'CanonicalUser')).toBe(true);
+    expect(grants.map((g: any) => g.grantee.id)).toContain(CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID);
+    const expiry = byBucketName(json, 'aws_s3_bucket_lifecycle_configuration', BASE.logBucketName).rule.find((r: any) => r.id === 'expire-access-logs');
+    expect(expiry.expiration[0].days).toBe(90);
+    const logging = distributionOf(json).logging_config;
+    expect(logging.bucket).toMatch(/aws_s3_bucket\..*logs.*\.bucket_domain_name/);
+    expect(logging.include_cookies).toBe(false);
+  });
+
+  test('the distribution serves the SPA: index.html root, 403/404 fall back to /index.html with 200', () => {
+    const distribution = distributionOf(synthSite());
+    expect(distribution.default_root_object).toBe('index.html');
+    expect(distribution.custom_error_response.map((r: any) => [r.error_code, r.response_code, r.response_page_path])).toEqual([
+      [403, 200, '/index.html'],
+      [404, 200, '/index.html'],
+    ]);
+  });
+
+  test('hashed assets use the one-year cache policy; index.html and routes revalidate', () => {
+    const json = synthSite({ hashedAssetsPath: '/static/*' });
+    const policies = json.resource.aws_cloudfront_cache_policy;
+    const idOf = (ref: string) => ref.match(/aws_cloudfront_cache_policy\.([^.]+)\.id/)![1];
+    const distribution = distributionOf(json);
+    const byPath = Object.fromEntries(distribution.ordered_cache_behavior.map((b: any) => [b.path_pattern, policies[idOf(b.cache_policy_id)]]));
+    expect(byPath['/static/*']).toMatchObject({ min_ttl: 31_536_000, default_ttl: 31_536_000 });
+    expect(byPath['/index.html']).toMatchObject({ min_ttl: 0, default_ttl: 0 });
+    expect(policies[idOf(distribution.default_cache_behavior.cache_policy_id)]).toMatchObject({ min_ttl: 0, default_ttl: 0 });
+  });
+
+  test('every behaviour redirects to HTTPS, compresses, is read-only and sends the security headers', () => {
+    const json = synthSite();
+    const distribution = distributionOf(json);
+    const headersPolicyId = Object.keys(json.resource.aws_cloudfront_response_headers_policy)[0];
+    for (const behaviour of [distribution.default_cache_behavior, ...distribution.ordered_cache_behavior]) {
+      expect(behaviour).toMatchObject({ viewer_protocol_policy: 'redirect-to-https', compress: true, allowed_methods: ['GET', 'HEAD'] });
+      expect(behaviour.response_headers_policy_id).toBe(`\${aws_cloudfront_response_headers_policy.${headersPolicyId}.id}`);
+    }
+    const security = json.resource.aws_cloudfront_response_headers_policy[headersPolicyId].security_headers_config;
+    expect(security.strict_transport_security.access_control_max_age_sec).toBeGreaterThanOrEqual(31_536_000);
+    expect(security.content_type_options.override).toBe(true);
+    expect(security.frame_options.frame_option).toBe('DENY');
+    expect(security.referrer_policy.referrer_policy).toBe('strict-origin-when-cross-origin');
+    expect(security.content_security_policy).toBeUndefined();
+  });
+
+  test('contentSecurityPolicy adds a CSP header', () => {
+    const json = synthSite({ contentSecurityPolicy: "default-src 'self'" });
+    const security = values(json, 'aws_cloudfront_response_headers_policy')[0].security_headers_config;
+    expect(security.content_security_policy).toEqual({ content_security_policy: "default-src 'self'", override: true });
+  });
+
+  test('viewer TLS: ACM certificate over SNI, TLS 1.2 (2021 ciphers) or newer', () => {
+    expect(distributionOf(synthSite()).viewer_certificate).toEqual({
+      acm_certificate_arn: BASE.certificateArn,
+      ssl_support_method: 'sni-only',
+      minimum_protocol_version: DEFAULT_MINIMUM_VIEWER_TLS,
+    });
+  });
+
+  test('HTTP/2 and 3, IPv6, the WAF ACL, the alias and the price class are set', () => {
+    expect(distributionOf(synthSite())).toMatchObject({
+      http_version: 'http2and3',
+      is_ipv6_enabled: true,
+      web_acl_id: BASE.webAclArn,
+      aliases: [BASE.domainName],
+      price_class: 'PriceClass_100',
+    });
+  });
+
+  test('the origin is the bucket behind an always-signing OAC (no OAI, no website endpoint)', () => {
+    const json = synthSite();
+    const oac = values(json, 'aws_cloudfront_origin_access_control')[0];
+    expect(oac).toMatchObject({ origin_access_control_origin_type: 's3', signing_behavior: 'always', signing_protocol: 'sigv4' });
+    const origin = distributionOf(json).origin[0];
+    expect(origin.domain_name).toMatch(/bucket_regional_domain_name/);
+    expect(origin.origin_access_control_id).toMatch(/aws_cloudfront_origin_access_control/);
+    expect(origin.s3_origin_config).toBeUndefined();
+    expect(json.resource.aws_s3_bucket_website_configuration).toBeUndefined();
+  });
+
+  test('buckets refuse terraform destroy unless preventDestroy is false', () => {
+    expect(values(synthSite(), 'aws_s3_bucket').every((b) => b.lifecycle.prevent_destroy === true)).toBe(true);
+    expect(values(synthSite({ preventDestroy: false }), 'aws_s3_bucket').every((b) => b.lifecycle.prevent_destroy === false)).toBe(true);
+  });
+});
+
+describe('SecureBucket', () => {
+  test('refuses two policy statements with one Sid', () => {
+    expect(() =>
+      Testing.synthScope((scope) => {
+        const bucket = new SecureBucket(scope, 'b', { bucketName: 'tiketi-test', lifecycleRules: [] });
+        bucket.addToPolicy({ Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: '*' });
+      }),
+    ).toThrow(/Sid "DenyInsecureTransport" exists already/);
+  });
+});

@@ -1,0 +1,145 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
+import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
+import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { KmsKey } from './kms-key';
+
+/** Control plane log types EKS can ship; all of them are on. */
+export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
+
+/** EKS access policies the access entries use. */
+export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+export const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+
+export interface EksClusterProps {
+  readonly clusterName: string;
+  /** Pinned Kubernetes minor version, e.g. `1.35`. */
+  readonly kubernetesVersion: string;
+  /** Subnets of the control plane ENIs (the private subnets, one per AZ). */
+  readonly subnetIds: string[];
+  /** Days the control plane log group keeps records. */
+  readonly logRetentionDays: number;
+  /**
+   * CIDRs that may reach the public API endpoint. The private endpoint is always on.
+   * @default - none: the public endpoint is off and the API is reachable only from inside the VPC
+   */
+  readonly publicAccessCidrs?: readonly string[];
+  /**
+   * IAM role names in this account that get cluster admin through access entries.
+   * @default - none (the creator gets no implicit admin either, so pass at least one)
+   */
+  readonly adminRoleNames?: readonly string[];
+  /**
+   * IAM role names that get read-only access (`AmazonEKSViewPolicy`: no Secrets).
+   * @default - none
+   */
+  readonly readOnlyRoleNames?: readonly string[];
+}
+
+/**
+ * An EKS control plane in private subnets: secrets envelope-encrypted with a customer-managed key (rotation
+ * on), every control plane log type in a KMS-encrypted log group with retention, private API endpoint,
+ * access managed only through access entries (no aws-auth ConfigMap, no implicit creator admin), standard
+ * support only (never billed for extended support), and an IAM OIDC provider for charts that need IRSA.
+ */
+export class EksCluster extends Construct {
+  public readonly clusterName: string;
+  public readonly clusterArn: string;
+  public readonly endpoint: string;
+  public readonly certificateAuthorityData: string;
+  /** The security group EKS creates for the control plane; managed nodes use it too. */
+  public readonly clusterSecurityGroupId: string;
+  public readonly oidcProviderArn: string;
+  public readonly oidcIssuerUrl: string;
+  public readonly kmsKeyArn: string;
+  public readonly logGroupName: string;
+  /** Depend on this to wait until the cluster and its admin access exist. */
+  public readonly cluster: EksClusterResource;
+  private readonly accountId: string;
+
+  constructor(scope: Construct, id: string, props: EksClusterProps) {
+    super(scope, id);
+    const name = props.clusterName;
+    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+
+    // One key for the Kubernetes Secrets envelope and the control plane logs (EKS.3).
+    const key = new KmsKey(this, 'kms', { alias: `${name}-eks`, description: `Encrypts Kubernetes secrets and control plane logs of ${name}`, allowCloudWatchLogs: true });
+
+    // EKS writes to this exact name; creating it first gives it retention and encryption (EKS.8).
+    const logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/eks/${name}/cluster`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: key.keyArn,
+    });
+
+    const role = new IamRole(this, 'role', {
+      name: `${name}-cluster`,
+      assumeRolePolicy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    const policy = new IamRolePolicyAttachment(this, 'cluster-policy', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy' });
+
+    const publicCidrs = [...(props.publicAccessCidrs ?? [])];
+    const cluster = new EksClusterResource(this, 'cluster', {
+      name,
+      version: props.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: props.subnetIds,
+        endpointPrivateAccess: true,
+        // EKS.1: public only with an explicit allowlist; an empty list turns the public endpoint off.
+        endpointPublicAccess: publicCidrs.length > 0,
+        publicAccessCidrs: publicCidrs.length > 0 ? publicCidrs : undefined,
+      },
+      encryptionConfig: { resources: ['secrets'], provider: { keyArn: key.keyArn } },
+      enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // The add-ons are managed as EKS add-ons below; no self-managed defaults to adopt later.
+      bootstrapSelfManagedAddons: false,
+      // When 1.35 leaves standard support EKS upgrades the cluster instead of billing extended support (6×).
+      upgradePolicy: { supportType: 'STANDARD' },
+      dependsOn: [logGroup, policy],
+    });
+
+    const oidc = new IamOpenidConnectProvider(this, 'oidc-provider', {
+      url: cluster.identity.get(0).oidc.get(0).issuer,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+
+    this.cluster = cluster;
+    this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.endpoint = cluster.endpoint;
+    this.certificateAuthorityData = cluster.certificateAuthority.get(0).data;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
+    this.oidcProviderArn = oidc.arn;
+    this.oidcIssuerUrl = cluster.identity.get(0).oidc.get(0).issuer;
+    this.kmsKeyArn = key.keyArn;
+    this.logGroupName = logGroup.name;
+
+    (props.adminRoleNames ?? []).forEach((roleName) => this.grantAccess(`admin-${roleName}`, this.roleArn(roleName), CLUSTER_ADMIN_POLICY));
+    (props.readOnlyRoleNames ?? []).forEach((roleName) => this.grantAccess(`view-${roleName}`, this.roleArn(roleName), VIEW_POLICY));
+  }
+
+  /** An access entry for `principalArn` with an EKS access policy over the whole cluster. */
+  public grantAccess(id: string, principalArn: string, accessPolicyArn: string): void {
+    const entry = new EksAccessEntry(this, `access-${id}`, { clusterName: this.clusterName, principalArn, type: 'STANDARD' });
+    new EksAccessPolicyAssociation(this, `access-policy-${id}`, {
+      clusterName: this.clusterName,
+      principalArn: entry.principalArn,
+      policyArn: accessPolicyArn,
+      accessScope: { type: 'cluster' },
+    });
+  }
+
+  private roleArn(roleName: string): string {
+    return `arn:aws:iam::${this.accountId}:role/${roleName}`;
+  }
+}
