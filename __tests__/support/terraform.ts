@@ -2,7 +2,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { TerraformJson } from './synth';
+import { EnvironmentName } from '../../config/settings';
+import { TerraformJson, synthApp } from './synth';
 
 /**
  * Real `terraform` runs over synthesized stacks, offline: providers come only from the filesystem
@@ -215,4 +216,35 @@ export function mockAwsProvider(options: { aliases?: string[]; extra?: string } 
   const blocks = [`mock_provider "aws" {\n${body}\n}`];
   for (const alias of options.aliases ?? []) blocks.push(`mock_provider "aws" {\n  alias = "${alias}"\n${body}\n}`);
   return blocks.join('\n\n');
+}
+
+/** One stack of one environment, synthesized and initialized in its own terraform workdir. */
+export interface StackWorkdir {
+  readonly envName: EnvironmentName;
+  /** The stack's synthesized JSON. */
+  json(): TerraformJson;
+  /** The initialized workdir (available inside tests). */
+  dir(): string;
+}
+
+/**
+ * The common frame of a stack's terraform tests: per environment, synthesize the whole app, init a
+ * workdir once, check `terraform validate`, then run `body`'s tests (typically one `terraformTest`).
+ */
+export function describeStackWithTerraform(stackId: string, environments: readonly EnvironmentName[], body: (stack: StackWorkdir) => void): void {
+  describeWithTerraform(`terraform: ${stackId} stack`, () => {
+    describe.each([...environments])('%s', (envName) => {
+      let dir: string;
+      const json = () => synthApp(envName).json(stackId);
+      beforeAll(() => {
+        dir = initWorkdir(json(), `${stackId}-${envName}`);
+      });
+
+      test('terraform validate passes', () => {
+        expect(validateWorkdir(dir).error_count).toBe(0);
+      });
+
+      body({ envName, json, dir: () => dir });
+    });
+  });
 }

@@ -1,7 +1,7 @@
 import { ENVIRONMENTS } from '../../config/environments';
 import { clusterName } from '../../config/naming';
-import { ALL_ENVIRONMENTS, addressOf, hclList, synthApp } from '../support/synth';
-import { describeWithTerraform, initWorkdir, mockAwsProvider, remoteStateOverrides, terraformTest, validateWorkdir } from '../support/terraform';
+import { ALL_ENVIRONMENTS, addressOf, hclList } from '../support/synth';
+import { describeStackWithTerraform, mockAwsProvider, remoteStateOverrides, terraformTest } from '../support/terraform';
 
 /** Add-on versions the mocked `aws_eks_addon_version` returns (a real plan resolves EKS's default version). */
 const MOCK_ADDON_VERSION = 'v1.0.0-eksbuild.1';
@@ -13,35 +13,24 @@ const EXTRA_MOCKS = `  mock_data "aws_eks_addon_version" {
     defaults = { id = "lt-0123456789abcdef0", arn = "arn:aws:ec2:ap-northeast-2:123456789012:launch-template/lt-0123456789abcdef0", latest_version = 1 }
   }`;
 
-describeWithTerraform('terraform: cluster stack', () => {
-  describe.each(ALL_ENVIRONMENTS)('%s', (envName) => {
-    const settings = ENVIRONMENTS[envName].cluster;
-    let dir: string;
-    const json = () => synthApp(envName).json('cluster');
+describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+  const settings = ENVIRONMENTS[envName].cluster;
 
-    beforeAll(() => {
-      dir = initWorkdir(json(), `cluster-${envName}`);
-    });
-
-    test('terraform validate passes', () => {
-      expect(validateWorkdir(dir).error_count).toBe(0);
-    });
-
-    test('terraform test (mocked AWS): plan and apply give the planned cluster', () => {
-      const stack = json();
-      const cluster = addressOf(stack, 'aws_eks_cluster', () => true);
-      const nodeGroup = addressOf(stack, 'aws_eks_node_group', () => true);
-      const template = addressOf(stack, 'aws_launch_template', () => true);
-      const logGroup = addressOf(stack, 'aws_cloudwatch_log_group', () => true);
-      const addons = hclList(stack, 'aws_eks_addon');
-      const vpcCni = addressOf(stack, 'aws_eks_addon', (c) => c.addon_name === 'vpc-cni');
-      const associations = hclList(stack, 'aws_eks_pod_identity_association');
-      const accessPolicies = hclList(stack, 'aws_eks_access_policy_association');
-      const group = settings.nodeGroup;
-      const output = terraformTest(
-        dir,
-        'cluster',
-        `${mockAwsProvider({ extra: EXTRA_MOCKS })}
+  test('terraform test (mocked AWS): plan and apply give the planned cluster', () => {
+    const stack = json();
+    const cluster = addressOf(stack, 'aws_eks_cluster', () => true);
+    const nodeGroup = addressOf(stack, 'aws_eks_node_group', () => true);
+    const template = addressOf(stack, 'aws_launch_template', () => true);
+    const logGroup = addressOf(stack, 'aws_cloudwatch_log_group', () => true);
+    const addons = hclList(stack, 'aws_eks_addon');
+    const vpcCni = addressOf(stack, 'aws_eks_addon', (c) => c.addon_name === 'vpc-cni');
+    const associations = hclList(stack, 'aws_eks_pod_identity_association');
+    const accessPolicies = hclList(stack, 'aws_eks_access_policy_association');
+    const group = settings.nodeGroup;
+    const output = terraformTest(
+      dir(),
+      'cluster',
+      `${mockAwsProvider({ extra: EXTRA_MOCKS })}
 
 ${remoteStateOverrides(stack)}
 
@@ -49,10 +38,10 @@ ${remoteStateOverrides(stack)}
 override_resource {
   target = ${cluster}
   values = {
-    arn                   = "arn:aws:eks:ap-northeast-2:123456789012:cluster/${clusterName(envName)}"
-    endpoint              = "https://MOCK.gr7.ap-northeast-2.eks.amazonaws.com"
-    identity              = [{ oidc = [{ issuer = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/MOCK" }] }]
-    certificate_authority = [{ data = "TU9DSw==" }]
+  arn                   = "arn:aws:eks:ap-northeast-2:123456789012:cluster/${clusterName(envName)}"
+  endpoint              = "https://MOCK.gr7.ap-northeast-2.eks.amazonaws.com"
+  identity              = [{ oidc = [{ issuer = "https://oidc.eks.ap-northeast-2.amazonaws.com/id/MOCK" }] }]
+  certificate_authority = [{ data = "TU9DSw==" }]
   }
 }
 
@@ -60,64 +49,64 @@ run "plan" {
   command = plan
 
   assert {
-    condition     = ${cluster}.name == "${clusterName(envName)}" && ${cluster}.version == "${settings.kubernetesVersion}"
-    error_message = "cluster name or Kubernetes version differs from the settings"
+  condition     = ${cluster}.name == "${clusterName(envName)}" && ${cluster}.version == "${settings.kubernetesVersion}"
+  error_message = "cluster name or Kubernetes version differs from the settings"
   }
   assert {
-    condition     = ${cluster}.vpc_config[0].endpoint_private_access && ${cluster}.vpc_config[0].endpoint_public_access == ${settings.publicAccessCidrs.length > 0}
-    error_message = "endpoint access differs from the settings"
+  condition     = ${cluster}.vpc_config[0].endpoint_private_access && ${cluster}.vpc_config[0].endpoint_public_access == ${settings.publicAccessCidrs.length > 0}
+  error_message = "endpoint access differs from the settings"
   }
   assert {
-    condition     = ${cluster}.access_config[0].authentication_mode == "API" && !${cluster}.access_config[0].bootstrap_cluster_creator_admin_permissions
-    error_message = "cluster must use access entries without implicit creator admin"
+  condition     = ${cluster}.access_config[0].authentication_mode == "API" && !${cluster}.access_config[0].bootstrap_cluster_creator_admin_permissions
+  error_message = "cluster must use access entries without implicit creator admin"
   }
   assert {
-    condition     = toset(${cluster}.enabled_cluster_log_types) == toset(["api", "audit", "authenticator", "controllerManager", "scheduler"])
-    error_message = "control plane log types incomplete"
+  condition     = toset(${cluster}.enabled_cluster_log_types) == toset(["api", "audit", "authenticator", "controllerManager", "scheduler"])
+  error_message = "control plane log types incomplete"
   }
   assert {
-    condition     = ${cluster}.encryption_config[0].resources == toset(["secrets"])
-    error_message = "secrets are not envelope-encrypted"
+  condition     = ${cluster}.encryption_config[0].resources == toset(["secrets"])
+  error_message = "secrets are not envelope-encrypted"
   }
   assert {
-    condition     = ${logGroup}.retention_in_days == ${settings.logRetentionDays} && ${logGroup}.name == "/aws/eks/${clusterName(envName)}/cluster"
-    error_message = "control plane log group retention or name differs"
+  condition     = ${logGroup}.retention_in_days == ${settings.logRetentionDays} && ${logGroup}.name == "/aws/eks/${clusterName(envName)}/cluster"
+  error_message = "control plane log group retention or name differs"
   }
   assert {
-    condition     = ${nodeGroup}.scaling_config[0].min_size == ${group.minSize} && ${nodeGroup}.scaling_config[0].desired_size == ${group.desiredSize} && ${nodeGroup}.scaling_config[0].max_size == ${group.maxSize}
-    error_message = "node group sizes differ from the settings"
+  condition     = ${nodeGroup}.scaling_config[0].min_size == ${group.minSize} && ${nodeGroup}.scaling_config[0].desired_size == ${group.desiredSize} && ${nodeGroup}.scaling_config[0].max_size == ${group.maxSize}
+  error_message = "node group sizes differ from the settings"
   }
   assert {
-    condition     = ${nodeGroup}.ami_type == "AL2023_x86_64_STANDARD" && toset(${nodeGroup}.instance_types) == toset(${JSON.stringify(group.instanceTypes)})
-    error_message = "node group AMI type or instance types differ"
+  condition     = ${nodeGroup}.ami_type == "AL2023_x86_64_STANDARD" && toset(${nodeGroup}.instance_types) == toset(${JSON.stringify(group.instanceTypes)})
+  error_message = "node group AMI type or instance types differ"
   }
   assert {
-    condition     = length(${nodeGroup}.subnet_ids) == ${ENVIRONMENTS[envName].network.privateSubnetCidrs.length}
-    error_message = "node group does not span every private subnet"
+  condition     = length(${nodeGroup}.subnet_ids) == ${ENVIRONMENTS[envName].network.privateSubnetCidrs.length}
+  error_message = "node group does not span every private subnet"
   }
   assert {
-    condition     = ${template}.metadata_options[0].http_tokens == "required" && ${template}.metadata_options[0].http_put_response_hop_limit == 1
-    error_message = "launch template does not enforce IMDSv2 with hop limit 1"
+  condition     = ${template}.metadata_options[0].http_tokens == "required" && ${template}.metadata_options[0].http_put_response_hop_limit == 1
+  error_message = "launch template does not enforce IMDSv2 with hop limit 1"
   }
   assert {
-    condition     = ${template}.block_device_mappings[0].ebs[0].encrypted == "true" && ${template}.block_device_mappings[0].ebs[0].volume_type == "gp3" && ${template}.block_device_mappings[0].ebs[0].volume_size == ${group.diskSizeGb}
-    error_message = "root volume is not an encrypted gp3 volume of the configured size"
+  condition     = ${template}.block_device_mappings[0].ebs[0].encrypted == "true" && ${template}.block_device_mappings[0].ebs[0].volume_type == "gp3" && ${template}.block_device_mappings[0].ebs[0].volume_size == ${group.diskSizeGb}
+  error_message = "root volume is not an encrypted gp3 volume of the configured size"
   }
   assert {
-    condition     = toset([for a in ${addons} : a.addon_name]) == toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"])
-    error_message = "add-on set differs"
+  condition     = toset([for a in ${addons} : a.addon_name]) == toset(["vpc-cni", "coredns", "kube-proxy", "eks-pod-identity-agent", "aws-ebs-csi-driver", "metrics-server"])
+  error_message = "add-on set differs"
   }
   assert {
-    condition     = jsondecode(${vpcCni}.configuration_values).enableNetworkPolicy == "true" && jsondecode(${vpcCni}.configuration_values).env.ENABLE_PREFIX_DELEGATION == "${settings.prefixDelegation}"
-    error_message = "vpc-cni does not enforce network policies or prefix delegation differs"
+  condition     = jsondecode(${vpcCni}.configuration_values).enableNetworkPolicy == "true" && jsondecode(${vpcCni}.configuration_values).env.ENABLE_PREFIX_DELEGATION == "${settings.prefixDelegation}"
+  error_message = "vpc-cni does not enforce network policies or prefix delegation differs"
   }
   assert {
-    condition     = toset([for a in ${associations} : "\${a.namespace}/\${a.service_account}"]) == toset(["kube-system/aws-load-balancer-controller", "external-dns/external-dns", "kube-system/cluster-autoscaler"])
-    error_message = "controller pod identity associations differ"
+  condition     = toset([for a in ${associations} : "\${a.namespace}/\${a.service_account}"]) == toset(["kube-system/aws-load-balancer-controller", "external-dns/external-dns", "kube-system/cluster-autoscaler"])
+  error_message = "controller pod identity associations differ"
   }
   assert {
-    condition     = length(${accessPolicies}) == ${settings.adminRoleNames.length + settings.readOnlyRoleNames.length}
-    error_message = "one access policy association per admin and read-only role expected"
+  condition     = length(${accessPolicies}) == ${settings.adminRoleNames.length + settings.readOnlyRoleNames.length}
+  error_message = "one access policy association per admin and read-only role expected"
   }
 }
 
@@ -125,21 +114,20 @@ run "apply" {
   command = apply
 
   assert {
-    condition     = alltrue([for a in ${addons} : a.addon_version == "${MOCK_ADDON_VERSION}"])
-    error_message = "add-on versions are not the resolved ones"
+  condition     = alltrue([for a in ${addons} : a.addon_version == "${MOCK_ADDON_VERSION}"])
+  error_message = "add-on versions are not the resolved ones"
   }
   assert {
-    condition     = output.oidc_provider_arn != "" && output.cluster_name == "${clusterName(envName)}" && output.region == "${ENVIRONMENTS[envName].region}"
-    error_message = "outputs for the argocd stack are missing"
+  condition     = output.oidc_provider_arn != "" && output.cluster_name == "${clusterName(envName)}" && output.region == "${ENVIRONMENTS[envName].region}"
+  error_message = "outputs for the argocd stack are missing"
   }
   assert {
-    condition     = startswith(${hclList(stack, 'aws_iam_openid_connect_provider')}[0].url, "https://oidc.eks.")
-    error_message = "OIDC provider does not point at the cluster issuer"
+  condition     = startswith(${hclList(stack, 'aws_iam_openid_connect_provider')}[0].url, "https://oidc.eks.")
+  error_message = "OIDC provider does not point at the cluster issuer"
   }
 }
 `,
-      );
-      expect(output).toMatch(/2 passed, 0 failed/);
-    });
+    );
+    expect(output).toMatch(/2 passed, 0 failed/);
   });
 });

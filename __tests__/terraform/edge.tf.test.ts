@@ -1,5 +1,5 @@
-import { ALL_ENVIRONMENTS, addressOf, addressesOf, hclList, synthApp } from '../support/synth';
-import { describeWithTerraform, hcl, initWorkdir, mockAwsProvider, preventedDestroys, terraformTest, validateWorkdir } from '../support/terraform';
+import { ALL_ENVIRONMENTS, addressOf, addressesOf, hclList } from '../support/synth';
+import { describeStackWithTerraform, hcl, mockAwsProvider, preventedDestroys, terraformTest } from '../support/terraform';
 import { ENVIRONMENTS } from '../../config/environments';
 import { accessLogBucketName, frontendBucketName } from '../../config/validation/edge';
 import { DEFAULT_MINIMUM_VIEWER_TLS } from '../../modules/static-site';
@@ -36,54 +36,43 @@ function certificateOverride(address: string, domain: string, region: string): s
 }`;
 }
 
-describeWithTerraform('terraform: edge stack', () => {
-  describe.each(ALL_ENVIRONMENTS)('%s', (envName) => {
-    const env = ENVIRONMENTS[envName];
-    const edge = env.edge;
-    let dir: string;
-    const json = () => synthApp(envName).json('edge');
+describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+  const env = ENVIRONMENTS[envName];
+  const edge = env.edge;
 
-    beforeAll(() => {
-      dir = initWorkdir(json(), `edge-${envName}`);
-    });
-
-    test('terraform validate passes', () => {
-      expect(validateWorkdir(dir).error_count).toBe(0);
-    });
-
-    test('terraform test (mocked AWS): plan and apply give the planned edge', () => {
-      const stack = json();
-      const distribution = addressOf(stack, 'aws_cloudfront_distribution', () => true);
-      const frontendCert = addressOf(stack, 'aws_acm_certificate', (c) => c.domain_name === edge.frontendDomain);
-      const apiCert = addressOf(stack, 'aws_acm_certificate', (c) => c.domain_name === edge.apiDomain);
-      const cloudFrontAcl = addressOf(stack, 'aws_wafv2_web_acl', (c) => c.scope === 'CLOUDFRONT');
-      const regionalAcl = addressOf(stack, 'aws_wafv2_web_acl', (c) => c.scope === 'REGIONAL');
-      const contentBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === frontendBucketName(envName, edge.bucketSuffix));
-      const logBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === accessLogBucketName(envName, edge.bucketSuffix));
-      const contentPolicy = addressOf(stack, 'aws_s3_bucket_policy', (c) => c.bucket.includes(contentBucket.split('.')[1]));
-      const aliasRecords = hclList(stack, 'aws_route53_record', (_id, c) => c.alias !== undefined);
-      const validationRecords = hclList(stack, 'aws_route53_record', (id) => id.includes('validation-record'));
-      const expectedRules = [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'].sort();
-      const wafAsserts = [cloudFrontAcl, regionalAcl]
-        .map(
-          (acl) => `  assert {
-    condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules)})
-    error_message = "${acl} lacks a managed rule group or the rate rule"
+  test('terraform test (mocked AWS): plan and apply give the planned edge', () => {
+    const stack = json();
+    const distribution = addressOf(stack, 'aws_cloudfront_distribution', () => true);
+    const frontendCert = addressOf(stack, 'aws_acm_certificate', (c) => c.domain_name === edge.frontendDomain);
+    const apiCert = addressOf(stack, 'aws_acm_certificate', (c) => c.domain_name === edge.apiDomain);
+    const cloudFrontAcl = addressOf(stack, 'aws_wafv2_web_acl', (c) => c.scope === 'CLOUDFRONT');
+    const regionalAcl = addressOf(stack, 'aws_wafv2_web_acl', (c) => c.scope === 'REGIONAL');
+    const contentBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === frontendBucketName(envName, edge.bucketSuffix));
+    const logBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === accessLogBucketName(envName, edge.bucketSuffix));
+    const contentPolicy = addressOf(stack, 'aws_s3_bucket_policy', (c) => c.bucket.includes(contentBucket.split('.')[1]));
+    const aliasRecords = hclList(stack, 'aws_route53_record', (_id, c) => c.alias !== undefined);
+    const validationRecords = hclList(stack, 'aws_route53_record', (id) => id.includes('validation-record'));
+    const expectedRules = [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'].sort();
+    const wafAsserts = [cloudFrontAcl, regionalAcl]
+      .map(
+        (acl) => `  assert {
+  condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules)})
+  error_message = "${acl} lacks a managed rule group or the rate rule"
   }
   assert {
-    condition     = one([for r in ${acl}.rule : r.statement[0].rate_based_statement[0].limit if r.name == "rate-limit-per-ip"]) == ${edge.wafRateLimit}
-    error_message = "${acl} rate limit differs from the settings"
+  condition     = one([for r in ${acl}.rule : r.statement[0].rate_based_statement[0].limit if r.name == "rate-limit-per-ip"]) == ${edge.wafRateLimit}
+  error_message = "${acl} rate limit differs from the settings"
   }
   assert {
-    condition     = ${acl}.visibility_config[0].cloudwatch_metrics_enabled && alltrue([for r in ${acl}.rule : r.visibility_config[0].cloudwatch_metrics_enabled])
-    error_message = "${acl} has a rule without metrics"
+  condition     = ${acl}.visibility_config[0].cloudwatch_metrics_enabled && alltrue([for r in ${acl}.rule : r.visibility_config[0].cloudwatch_metrics_enabled])
+  error_message = "${acl} has a rule without metrics"
   }`,
-        )
-        .join('\n');
-      const output = terraformTest(
-        dir,
-        'edge',
-        `${mocks(edge.zoneName)}
+      )
+      .join('\n');
+    const output = terraformTest(
+      dir(),
+      'edge',
+      `${mocks(edge.zoneName)}
 
 ${certificateOverride(frontendCert, edge.frontendDomain, 'us-east-1')}
 
@@ -93,36 +82,36 @@ run "plan" {
   command = plan
 
   assert {
-    condition     = ${distribution}.aliases == toset([${hcl(edge.frontendDomain)}]) && ${distribution}.price_class == ${hcl(edge.priceClass)}
-    error_message = "distribution alias or price class differs from the settings"
+  condition     = ${distribution}.aliases == toset([${hcl(edge.frontendDomain)}]) && ${distribution}.price_class == ${hcl(edge.priceClass)}
+  error_message = "distribution alias or price class differs from the settings"
   }
   assert {
-    condition     = ${distribution}.default_root_object == "index.html" && ${distribution}.http_version == "http2and3" && ${distribution}.is_ipv6_enabled
-    error_message = "distribution root object, HTTP/3 or IPv6 is off"
+  condition     = ${distribution}.default_root_object == "index.html" && ${distribution}.http_version == "http2and3" && ${distribution}.is_ipv6_enabled
+  error_message = "distribution root object, HTTP/3 or IPv6 is off"
   }
   assert {
-    condition     = toset([for r in ${distribution}.custom_error_response : "\${r.error_code}:\${r.response_code}:\${r.response_page_path}"]) == toset(["403:200:/index.html", "404:200:/index.html"])
-    error_message = "SPA fallback (403/404 -> /index.html, 200) is missing"
+  condition     = toset([for r in ${distribution}.custom_error_response : "\${r.error_code}:\${r.response_code}:\${r.response_page_path}"]) == toset(["403:200:/index.html", "404:200:/index.html"])
+  error_message = "SPA fallback (403/404 -> /index.html, 200) is missing"
   }
   assert {
-    condition     = ${distribution}.viewer_certificate[0].minimum_protocol_version == "${DEFAULT_MINIMUM_VIEWER_TLS}" && ${distribution}.viewer_certificate[0].ssl_support_method == "sni-only"
-    error_message = "viewer TLS is not ${DEFAULT_MINIMUM_VIEWER_TLS} with SNI"
+  condition     = ${distribution}.viewer_certificate[0].minimum_protocol_version == "${DEFAULT_MINIMUM_VIEWER_TLS}" && ${distribution}.viewer_certificate[0].ssl_support_method == "sni-only"
+  error_message = "viewer TLS is not ${DEFAULT_MINIMUM_VIEWER_TLS} with SNI"
   }
   assert {
-    condition     = alltrue([for b in concat([${distribution}.default_cache_behavior[0]], ${distribution}.ordered_cache_behavior) : b.viewer_protocol_policy == "redirect-to-https" && b.compress])
-    error_message = "a cache behaviour allows plain HTTP or does not compress"
+  condition     = alltrue([for b in concat([${distribution}.default_cache_behavior[0]], ${distribution}.ordered_cache_behavior) : b.viewer_protocol_policy == "redirect-to-https" && b.compress])
+  error_message = "a cache behaviour allows plain HTTP or does not compress"
   }
   assert {
-    condition     = ${contentBucket}.bucket == ${hcl(frontendBucketName(envName, edge.bucketSuffix))}
-    error_message = "frontend bucket name differs from the seed's"
+  condition     = ${contentBucket}.bucket == ${hcl(frontendBucketName(envName, edge.bucketSuffix))}
+  error_message = "frontend bucket name differs from the seed's"
   }
   assert {
-    condition     = toset([for r in ${aliasRecords} : "\${r.type} \${r.name}"]) == toset(["A ${edge.frontendDomain}", "AAAA ${edge.frontendDomain}"])
-    error_message = "the frontend domain lacks its A/AAAA alias records"
+  condition     = toset([for r in ${aliasRecords} : "\${r.type} \${r.name}"]) == toset(["A ${edge.frontendDomain}", "AAAA ${edge.frontendDomain}"])
+  error_message = "the frontend domain lacks its A/AAAA alias records"
   }
   assert {
-    condition     = ${frontendCert}.validation_method == "DNS" && ${apiCert}.validation_method == "DNS"
-    error_message = "certificates are not DNS-validated"
+  condition     = ${frontendCert}.validation_method == "DNS" && ${apiCert}.validation_method == "DNS"
+  error_message = "certificates are not DNS-validated"
   }
 ${wafAsserts}
 }
@@ -131,32 +120,31 @@ run "apply" {
   command = apply
 
   assert {
-    condition     = contains(jsondecode(${contentPolicy}.policy).Statement, {Sid = "DenyInsecureTransport", Effect = "Deny", Principal = "*", Action = "s3:*", Resource = [${contentBucket}.arn, "\${${contentBucket}.arn}/*"], Condition = {Bool = {"aws:SecureTransport" = "false"}}})
-    error_message = "the frontend bucket policy does not deny plain HTTP"
+  condition     = contains(jsondecode(${contentPolicy}.policy).Statement, {Sid = "DenyInsecureTransport", Effect = "Deny", Principal = "*", Action = "s3:*", Resource = [${contentBucket}.arn, "\${${contentBucket}.arn}/*"], Condition = {Bool = {"aws:SecureTransport" = "false"}}})
+  error_message = "the frontend bucket policy does not deny plain HTTP"
   }
   assert {
-    condition     = one([for s in jsondecode(${contentPolicy}.policy).Statement : s.Condition.StringEquals["AWS:SourceArn"] if s.Sid == "AllowCloudFrontOacRead"]) == ${distribution}.arn
-    error_message = "the OAC read grant is not bound to this distribution"
+  condition     = one([for s in jsondecode(${contentPolicy}.policy).Statement : s.Condition.StringEquals["AWS:SourceArn"] if s.Sid == "AllowCloudFrontOacRead"]) == ${distribution}.arn
+  error_message = "the OAC read grant is not bound to this distribution"
   }
   assert {
-    condition     = length(${distribution}.logging_config) == 1 && ${distribution}.logging_config[0].bucket == ${logBucket}.bucket_domain_name
-    error_message = "access logging is off"
+  condition     = length(${distribution}.logging_config) == 1 && ${distribution}.logging_config[0].bucket == ${logBucket}.bucket_domain_name
+  error_message = "access logging is off"
   }
   assert {
-    condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
-    error_message = "a certificate lacks its DNS validation record"
+  condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
+  error_message = "a certificate lacks its DNS validation record"
   }
   assert {
-    condition     = output.zone_name == ${hcl(edge.zoneName)} && output.frontend_distribution_arn == ${distribution}.arn
-    error_message = "outputs do not point at the zone and distribution"
+  condition     = output.zone_name == ${hcl(edge.zoneName)} && output.frontend_distribution_arn == ${distribution}.arn
+  error_message = "outputs do not point at the zone and distribution"
   }
 }
 `,
-      );
-      expect(output).toMatch(/2 passed, 0 failed/);
-      // Outside dev, the buckets (and a created zone) refuse the test's teardown: prevent_destroy at work.
-      const protectedAddresses = envName === 'dev' ? [] : [...addressesOf(stack, 'aws_s3_bucket'), ...addressesOf(stack, 'aws_route53_zone')].sort();
-      expect(preventedDestroys(output)).toEqual(protectedAddresses);
-    });
+    );
+    expect(output).toMatch(/2 passed, 0 failed/);
+    // Outside dev, the buckets (and a created zone) refuse the test's teardown: prevent_destroy at work.
+    const protectedAddresses = envName === 'dev' ? [] : [...addressesOf(stack, 'aws_s3_bucket'), ...addressesOf(stack, 'aws_route53_zone')].sort();
+    expect(preventedDestroys(output)).toEqual(protectedAddresses);
   });
 });

@@ -29,6 +29,11 @@ export interface SecureBucketProps {
   /** Lifecycle rules; every bucket also aborts incomplete multipart uploads after 7 days. */
   readonly lifecycleRules: readonly Omit<S3BucketLifecycleConfigurationRule, 'abortIncompleteMultipartUpload' | 'status'>[];
   /**
+   * Customer-managed KMS key for default encryption (with an S3 bucket key to cut KMS requests).
+   * @default - SSE-S3 (AES256): readers such as CloudFront OAC and log delivery need no key grants
+   */
+  readonly kmsKeyArn?: string;
+  /**
    * Refuse `terraform destroy` (`prevent_destroy`).
    * @default true - buckets hold data; only disposable environments turn this off
    */
@@ -36,7 +41,7 @@ export interface SecureBucketProps {
 }
 
 /**
- * A private S3 bucket: all public access blocked, default encryption (SSE-S3), versioning, lifecycle
+ * A private S3 bucket: all public access blocked, default encryption (SSE-S3 or a KMS key), versioning, lifecycle
  * rules, and a bucket policy that denies every request not made over TLS. Callers add grants with
  * `addToPolicy`; the policy is rendered once, at synth time, with every statement added.
  */
@@ -68,10 +73,13 @@ export class SecureBucket extends Construct {
       restrictPublicBuckets: true,
     });
     new S3BucketVersioningA(this, 'versioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
-    // SSE-S3: the readers here are CloudFront (OAC) and CloudFront log delivery; see docs/edge.md for why not SSE-KMS.
     const encryption = new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
       bucket: bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+      rule: [
+        props.kmsKeyArn
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.kmsKeyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
     });
     new S3BucketLifecycleConfiguration(this, 'lifecycle', {
       bucket: bucket.id,
