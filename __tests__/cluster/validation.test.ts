@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../config/environments';
 import { ClusterSettings, EnvironmentName, EnvironmentSettings } from '../../config/settings';
-import { SettingsError, validateEnvironment } from '../../config/validate';
+import { problemsOf } from '../support/settings';
 
 function withCluster(envName: EnvironmentName, change: Partial<ClusterSettings>): EnvironmentSettings {
   const env = ENVIRONMENTS[envName];
@@ -8,15 +8,6 @@ function withCluster(envName: EnvironmentName, change: Partial<ClusterSettings>)
 }
 function withNodeGroup(envName: EnvironmentName, change: Partial<ClusterSettings['nodeGroup']>): EnvironmentSettings {
   return withCluster(envName, { nodeGroup: { ...ENVIRONMENTS[envName].cluster.nodeGroup, ...change } });
-}
-function problemsOf(env: EnvironmentSettings): string[] {
-  try {
-    validateEnvironment(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return [...error.problems];
-    throw error;
-  }
-  return [];
 }
 
 describe('cluster settings validation', () => {

@@ -1,6 +1,7 @@
 import { ENVIRONMENTS } from '../../config/environments';
 import { EnvironmentSettings, NetworkSettings } from '../../config/settings';
-import { SettingsError, loadEnvironment, validateEnvironment } from '../../config/validate';
+import { loadEnvironment } from '../../config/validate';
+import { problemsOf } from '../support/settings';
 import { ALL_ENVIRONMENTS } from '../support/synth';
 
 /** A copy of `base` with `network` fields replaced. */
@@ -8,16 +9,6 @@ function withNetwork(base: EnvironmentSettings, network: Partial<NetworkSettings
   return { ...base, network: { ...base.network, ...network } };
 }
 
-/** The problems validation reports for `env` (empty when valid). */
-function problemsOf(env: EnvironmentSettings): string[] {
-  try {
-    validateEnvironment(env);
-    return [];
-  } catch (error) {
-    if (error instanceof SettingsError) return [...error.problems];
-    throw error;
-  }
-}
 
 describe('environment selection', () => {
   test.each(ALL_ENVIRONMENTS)('%s is valid as shipped', (name) => {

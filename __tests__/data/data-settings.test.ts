@@ -1,6 +1,6 @@
 import { ENVIRONMENTS } from '../../config/environments';
 import { EnvironmentName, EnvironmentSettings, PostgresSettings, RedisSettings } from '../../config/settings';
-import { SettingsError, validateEnvironment } from '../../config/validate';
+import { problemsOf as problemsIn } from '../support/settings';
 import { parseDailyWindow, parseWeeklyWindow } from '../../config/validation/data';
 
 function withPostgres(name: EnvironmentName, change: Partial<PostgresSettings>): EnvironmentSettings {
@@ -13,14 +13,9 @@ function withRedis(name: EnvironmentName, change: Partial<RedisSettings>): Envir
   return { ...base, data: { ...base.data, redis: { ...base.data.redis, ...change } } };
 }
 
+/** All problems for `env`, one per line ('' when valid). */
 function problemsOf(env: EnvironmentSettings): string {
-  try {
-    validateEnvironment(env);
-    return '';
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems.join('\n');
-    throw error;
-  }
+  return problemsIn(env).join('\n');
 }
 
 describe('data settings validation', () => {

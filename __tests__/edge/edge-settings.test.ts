@@ -1,21 +1,12 @@
 import { ENVIRONMENTS } from '../../config/environments';
 import { EdgeSettings, EnvironmentSettings } from '../../config/settings';
-import { SettingsError, validateEnvironment } from '../../config/validate';
+import { problemsOf } from '../support/settings';
 import { s3BucketNameProblem } from '../../config/validation/edge';
 
 function withEdge(edge: Partial<EdgeSettings>, base: EnvironmentSettings = ENVIRONMENTS.staging): EnvironmentSettings {
   return { ...base, edge: { ...base.edge, ...edge } };
 }
 
-function problemsOf(env: EnvironmentSettings): readonly string[] {
-  try {
-    validateEnvironment(env);
-  } catch (error) {
-    if (error instanceof SettingsError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe('edge settings', () => {
   test.each(['dev', 'staging', 'prod'] as const)('%s is valid', (name) => {

@@ -1,17 +1,10 @@
 import { REGISTRY } from '../../config/environments';
 import { RegistrySettings } from '../../config/settings';
-import { SettingsError, validateRegistry } from '../../config/validate';
+import { validateRegistry } from '../../config/validate';
+import { problemsFrom } from '../support/settings';
 
 describe('registry settings validation', () => {
-  const problemsOfRegistry = (change: Partial<RegistrySettings>): string[] => {
-    try {
-      validateRegistry({ ...REGISTRY, ...change });
-    } catch (error) {
-      if (error instanceof SettingsError) return [...error.problems];
-      throw error;
-    }
-    return [];
-  };
+  const problemsOfRegistry = (change: Partial<RegistrySettings>): string[] => problemsFrom(() => validateRegistry({ ...REGISTRY, ...change }));
 
   test('the registry settings are valid', () => {
     expect(problemsOfRegistry({})).toEqual([]);
