@@ -58,6 +58,18 @@ function probeCheck(id: string, field: 'livenessProbe' | 'readinessProbe' | 'sta
   };
 }
 
+/** The pod must not share a host namespace (`hostNetwork`, `hostPID`, `hostIPC`). */
+function hostNamespaceCheck(id: string, field: 'hostNetwork' | 'hostPID' | 'hostIPC', equivalents: string): Check {
+  return {
+    id,
+    equivalents,
+    run: (w) => (w.pod.spec[field] ? [field] : []),
+    breakIt: (w) => {
+      w.pod.spec[field] = true;
+    },
+  };
+}
+
 function portCheck(id: string, field: 'livenessProbe' | 'readinessProbe' | 'startupProbe'): Check {
   return {
     id,
@@ -178,30 +190,9 @@ export const CHECKS: readonly Check[] = [
   portCheck('liveness-port', 'livenessProbe'),
   portCheck('readiness-port', 'readinessProbe'),
   portCheck('startup-port', 'startupProbe'),
-  {
-    id: 'host-network',
-    equivalents: 'kube-linter host-network; Polaris hostNetworkSet',
-    run: (w) => (w.pod.spec.hostNetwork ? ['hostNetwork'] : []),
-    breakIt: (w) => {
-      w.pod.spec.hostNetwork = true;
-    },
-  },
-  {
-    id: 'host-pid',
-    equivalents: 'kube-linter host-pid; Polaris hostPIDSet',
-    run: (w) => (w.pod.spec.hostPID ? ['hostPID'] : []),
-    breakIt: (w) => {
-      w.pod.spec.hostPID = true;
-    },
-  },
-  {
-    id: 'host-ipc',
-    equivalents: 'kube-linter host-ipc; Polaris hostIPCSet',
-    run: (w) => (w.pod.spec.hostIPC ? ['hostIPC'] : []),
-    breakIt: (w) => {
-      w.pod.spec.hostIPC = true;
-    },
-  },
+  hostNamespaceCheck('host-network', 'hostNetwork', 'kube-linter host-network; Polaris hostNetworkSet'),
+  hostNamespaceCheck('host-pid', 'hostPID', 'kube-linter host-pid; Polaris hostPIDSet'),
+  hostNamespaceCheck('host-ipc', 'hostIPC', 'kube-linter host-ipc; Polaris hostIPCSet'),
   {
     id: 'host-port',
     equivalents: 'Polaris hostPortSet',
