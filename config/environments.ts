@@ -72,7 +72,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       wafRateLimit: 2000,
       accessLogRetentionDays: 30,
     },
-    gitops: { branch: 'develop', autoSync: true, namespace: 'tiketi-dev' },
+    gitops: {
+      branch: 'develop',
+      autoSync: true,
+      namespace: 'tiketi-dev',
+      // The team's office/VPN egress ranges go here. Until then TEST-NET-3 (RFC 5737, routes nowhere) keeps
+      // dev's API closed to the internet: closed by default, opened by a reviewed change.
+      apiInboundCidrs: ['203.0.113.0/24'],
+    },
   },
   staging: {
     name: 'staging',
@@ -123,7 +130,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       wafRateLimit: 2000,
       accessLogRetentionDays: 90,
     },
-    gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging' },
+    gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
   },
   prod: {
     name: 'prod',
@@ -176,7 +183,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       wafRateLimit: 2000,
       accessLogRetentionDays: 365,
     },
-    gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod' },
+    gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod', apiInboundCidrs: ['0.0.0.0/0'] },
   },
 };
 

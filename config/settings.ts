@@ -144,6 +144,12 @@ export interface GitOpsSettings {
   readonly autoSync: boolean;
   /** Kubernetes namespace of the services. */
   readonly namespace: string;
+  /**
+   * Client CIDRs the API's internet-facing ALB accepts (`alb.ingress.kubernetes.io/inbound-cidrs`, written
+   * into the bridge). `0.0.0.0/0` (public, behind the regional WAF) is allowed only outside dev: dev's API
+   * and its weaker data must not be open to the internet.
+   */
+  readonly apiInboundCidrs: readonly string[];
 }
 
 export interface EnvironmentSettings {

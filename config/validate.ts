@@ -3,6 +3,7 @@ import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettin
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
+import { validateGitOps } from './validation/gitops';
 import { validateNetwork } from './validation/network';
 import { Problems, SettingsError } from './validation/problems';
 import { validateRegistrySettings } from './validation/registry';
@@ -17,6 +18,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateData(env, problems);
   validateEdge(env, problems);
   validateCluster(env, problems);
+  validateGitOps(env, problems);
   problems.throwIfAny();
   return env;
 }
