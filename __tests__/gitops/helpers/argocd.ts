@@ -115,12 +115,16 @@ export function setImage(images: KustomizeImage[], arg: string): KustomizeImage[
   return [...images.filter((i) => i.name !== name), next].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Renders an Application's source the way Argo CD would, on a temporary copy of gitops/. */
-export function renderApplicationSource(app: Manifest): Rendered {
+/**
+ * Renders an Application's source the way Argo CD would, on a temporary copy of gitops/.
+ * `prepare` may change that copy first (e.g. commit a SealedSecret, as `npm run seal` will).
+ */
+export function renderApplicationSource(app: Manifest, prepare?: (gitopsCopy: string) => void): Rendered {
   const source = app.spec.source;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tiketi-gitops-'));
   try {
     fs.cpSync(GITOPS_DIR, path.join(tmp, 'gitops'), { recursive: true });
+    prepare?.(path.join(tmp, 'gitops'));
     const dir = path.join(tmp, source.path);
     const file = path.join(dir, 'kustomization.yaml');
     const kustomization = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -135,4 +139,29 @@ export function renderApplicationSource(app: Manifest): Rendered {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Commits a SealedSecret `tiketi-secrets` into `gitops/overlays/<env>/sealed-secrets` of a copy, the
+ * way an operator (or `npm run seal`) does: the file, listed under `resources:`. The ciphertext is a
+ * placeholder; what matters here is where the object lands in the sync.
+ */
+export function commitSealedSecret(env: string, namespace: string, keys: readonly string[]): (gitopsCopy: string) => void {
+  return (gitopsCopy) => {
+    const dir = path.join(gitopsCopy, 'overlays', env, 'sealed-secrets');
+    const sealed = {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'tiketi-secrets', namespace },
+      spec: {
+        encryptedData: Object.fromEntries(keys.map((k) => [k, 'AgBy3i4OJSWK+PiTySYZZA=='])),
+        template: { metadata: { name: 'tiketi-secrets', namespace }, type: 'Opaque' },
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'tiketi-secrets.yaml'), stringify(sealed));
+    const file = path.join(dir, 'kustomization.yaml');
+    const k = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    k.resources = ['tiketi-secrets.yaml'];
+    fs.writeFileSync(file, stringify(k));
+  };
 }
