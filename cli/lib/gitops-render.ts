@@ -3,6 +3,7 @@
  * objects, for commands that read what the cluster will hold (load balancers, request paths).
  */
 import { spawnSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
@@ -23,14 +24,39 @@ export class RenderError extends Error {
   }
 }
 
-/** `kubectl kustomize <root>/<folder>`, parsed. Throws `RenderError` when kubectl is missing or fails. */
+/** Renders of this process, keyed by the content of the whole `gitops/` tree and the folder. */
+const renders = new Map<string, string>();
+
+function treeHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const file = path.join(current, entry.name);
+      if (entry.isDirectory()) walk(file);
+      else hash.update(`${path.relative(dir, file)}\0`).update(fs.readFileSync(file)).update('\0');
+    }
+  };
+  walk(dir);
+  return hash.digest('hex');
+}
+
+/**
+ * `kubectl kustomize <root>/<folder>`, parsed. Throws `RenderError` when kubectl is missing or fails.
+ * A folder under `gitops/` is rendered once per process for a given content of `gitops/`.
+ */
 export function kustomize(root: string, folder: string): KubeObject[] {
   const dir = path.join(root, folder);
   if (!fs.existsSync(path.join(dir, 'kustomization.yaml'))) throw new RenderError(`${folder}: no kustomization.yaml`);
-  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (result.error) throw new RenderError(`cannot run kubectl kustomize ${folder} (${result.error.message}); install kubectl (kustomize v5) on PATH`);
-  if (result.status !== 0) throw new RenderError(`kubectl kustomize ${folder} failed (exit ${result.status}): ${result.stderr.trim()}`);
-  return parseObjects(result.stdout, folder);
+  const key = folder.startsWith('gitops/') ? `${treeHash(path.join(root, 'gitops'))}\0${folder}` : undefined;
+  let text = key ? renders.get(key) : undefined;
+  if (text === undefined) {
+    const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    if (result.error) throw new RenderError(`cannot run kubectl kustomize ${folder} (${result.error.message}); install kubectl (kustomize v5) on PATH`);
+    if (result.status !== 0) throw new RenderError(`kubectl kustomize ${folder} failed (exit ${result.status}): ${result.stderr.trim()}`);
+    text = result.stdout;
+    if (key) renders.set(key, text);
+  }
+  return parseObjects(text, folder);
 }
 
 export function parseObjects(text: string, origin: string): KubeObject[] {
