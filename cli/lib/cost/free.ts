@@ -72,5 +72,12 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   kubernetes_role_binding_v1: KUBERNETES_OBJECT,
   kubernetes_role_v1: KUBERNETES_OBJECT,
   kubernetes_secret_v1: KUBERNETES_OBJECT,
+  kubernetes_limit_range_v1: KUBERNETES_OBJECT,
+  kubernetes_network_policy_v1: KUBERNETES_OBJECT,
+  kubernetes_pod_disruption_budget_v1: KUBERNETES_OBJECT,
+  kubernetes_priority_class_v1: KUBERNETES_OBJECT,
+  kubernetes_resource_quota_v1: KUBERNETES_OBJECT,
   kubernetes_service_account_v1: KUBERNETES_OBJECT,
+  kubernetes_storage_class_v1: 'a Kubernetes API object: no AWS charge; the volumes claimed through it are not seen here',
+  terraform_data: "Terraform's built-in value holder: no cloud resource",
 };
