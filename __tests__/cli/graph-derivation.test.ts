@@ -5,7 +5,7 @@ import { KubeObject } from '../../cli/lib/gitops-render';
 import { bridgeContractKeys } from '../../cli/lib/graph/architecture';
 import { Flowchart } from '../../cli/lib/graph/mermaid';
 import { requestPathDiagram } from '../../cli/lib/graph/request-path';
-import { crossStackEdges, isMainType, perEnvironment, resourcesDiagram, stacksDiagram, stacksOf } from '../../cli/lib/graph/stacks';
+import { crossStackEdges, isMainType, lookupEdges, perEnvironment, resourcesDiagram, stacksDiagram, stacksOf } from '../../cli/lib/graph/stacks';
 import { SynthesizedEnvironment, SynthesizedStack, TerraformJson } from '../../cli/lib/synth-app';
 
 const tagged = (scope: string) => ({ aws: [{ region: 'ap-northeast-2', default_tags: [{ tags: { Environment: scope } }] }] });
@@ -69,6 +69,15 @@ describe('stacks and their cross-stack references', () => {
       ['cluster', false],
       ['alpha', false],
     ]);
+  });
+
+  test('a data source that looks up, by name, what another stack creates is a dashed edge and orders the stacks', () => {
+    const zeta = stack('zeta', 'dev', { resource: { aws_route53_zone: { z: { name: 'example.com' } }, aws_iam_role: { r: { name: '${var.x}' } } } });
+    const alpha = stack('alpha', 'dev', { data: { aws_route53_zone: { z: { name: 'example.com' } }, aws_iam_role: { r: { name: '${var.x}' } } } });
+    const lookups = [env('dev', [alpha, zeta])];
+    expect(lookupEdges(lookups)).toEqual([{ producer: 'zeta', consumer: 'alpha', reads: ['aws_route53_zone example.com (looked up by name)'] }]);
+    expect(stacksOf(lookups).map((s) => s.id)).toEqual(['zeta', 'alpha']);
+    expect(stacksDiagram(lookups).split('\n')).toContain('  stack__zeta -.->|"aws_route53_zone example.com (looked up by name)"| stack__alpha');
   });
 
   test('a stack\'s picture groups resources by type, leaves out policies, and shows what it reads from other stacks', () => {

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { requestPathDiagram } from './request-path';
-import { crossStackEdges, resourcesDiagram, stacksDiagram, stacksOf } from './stacks';
+import { crossStackEdges, lookupEdges, resourcesDiagram, stacksDiagram, stacksOf } from './stacks';
 import { KubeObject, argocdFolder, kustomize, overlayFolder } from '../gitops-render';
 import { SynthesizedEnvironment } from '../synth-app';
 
@@ -54,7 +54,7 @@ export function renderArchitecture(input: ArchitectureInput): string {
   const envs = input.environments;
   const names = envs.map((e) => e.env);
   const stacks = stacksOf(envs);
-  const edges = crossStackEdges(envs);
+  const edges = [...crossStackEdges(envs), ...lookupEdges(envs)];
   const out: string[] = [
     '# Architecture',
     '',
@@ -67,14 +67,15 @@ export function renderArchitecture(input: ArchitectureInput): string {
     '## Stacks and cross-stack references',
     '',
     'An arrow goes from the stack that owns an output to the stack that reads it through `terraform_remote_state`',
-    '(CDKTF cross-stack references); its label is the resource attribute behind each output read. Deploy a stack after the ones it reads.',
+    '(CDKTF cross-stack references); its label is the resource attribute behind each output read. A dashed arrow: a data source',
+    'that looks up, by name, a resource another stack creates. Deploy a stack after the ones it reads or looks up.',
     '',
     ...fence(stacksDiagram(envs)),
     '',
-    '| stack | scope | reads from |',
+    '| stack | scope | reads or looks up |',
     '|---|---|---|',
     ...stacks.map((s) => {
-      const producers = edges.filter((e) => e.consumer === s.id).map((e) => `\`${e.producer}\``);
+      const producers = [...new Set(edges.filter((e) => e.consumer === s.id).map((e) => `\`${e.producer}\``))].sort();
       const scope = s.accountWide ? 'account-wide' : s.envs.length === names.length ? 'per environment' : s.envs.join(', ');
       return `| \`${s.id}\` | ${scope} | ${producers.length ? producers.join(', ') : '—'} |`;
     }),

@@ -23,7 +23,7 @@ export interface StackInfo {
   readonly dependencies: readonly string[];
 }
 
-/** Stacks in dependency order (a stack after the ones it reads), account-wide first, ties by ID. */
+/** Stacks in dependency order (a stack after the ones it reads or looks up), account-wide first, ties by ID. */
 export function stacksOf(envs: readonly SynthesizedEnvironment[]): StackInfo[] {
   const info = new Map<string, { accountWide: boolean; envs: string[]; dependencies: Set<string> }>();
   for (const env of envs) {
@@ -34,6 +34,8 @@ export function stacksOf(envs: readonly SynthesizedEnvironment[]): StackInfo[] {
       info.set(stack.id, entry);
     }
   }
+  // A lookup by name orders deployments as a remote-state read does.
+  for (const edge of lookupEdges(envs)) info.get(edge.consumer)?.dependencies.add(edge.producer);
   const ordered: StackInfo[] = [];
   const pending = [...info.entries()].sort(([a, x], [b, y]) => Number(y.accountWide) - Number(x.accountWide) || a.localeCompare(b));
   while (pending.length > 0) {
@@ -85,6 +87,47 @@ export function crossStackEdges(envs: readonly SynthesizedEnvironment[]): CrossS
     .sort((a, b) => a.producer.localeCompare(b.producer) || a.consumer.localeCompare(b.consumer));
 }
 
+/**
+ * Lookups across stacks: a data source in one stack (e.g. `data.aws_route53_zone`) whose literal `name`
+ * is the name of a resource of the same type in another stack. No remote state, but a deploy order.
+ */
+export function lookupEdges(envs: readonly SynthesizedEnvironment[]): CrossStackEdge[] {
+  const edges = new Map<string, Map<string, string[]>>();
+  const pairEnvs = new Map<string, Set<string>>();
+  for (const env of envs) {
+    const owners = new Map<string, string>();
+    for (const stack of env.stacks) {
+      for (const r of resourcesOf(stack.json)) {
+        const name = r.config.name;
+        if (typeof name === 'string' && !name.includes('${')) owners.set(`${r.type}\0${name}`, stack.id);
+      }
+    }
+    for (const consumer of env.stacks) {
+      for (const [type, byName] of Object.entries(consumer.json.data ?? {})) {
+        for (const config of Object.values(byName) as any[]) {
+          const name = config?.name;
+          const producer = typeof name === 'string' ? owners.get(`${type}\0${name}`) : undefined;
+          if (!producer || producer === consumer.id) continue;
+          const key = `${producer}\0${consumer.id}`;
+          pairEnvs.set(key, (pairEnvs.get(key) ?? new Set()).add(env.env));
+          const items = edges.get(key) ?? new Map<string, string[]>();
+          const line = `${type} ${name} (looked up by name)`;
+          items.set(line, [...(items.get(line) ?? []), env.env]);
+          edges.set(key, items);
+        }
+      }
+    }
+  }
+  return [...edges.entries()]
+    .map(([key, items]) => {
+      const [producer, consumer] = key.split('\0');
+      const present = pairEnvs.get(key)?.size ?? 0;
+      const reads = [...items.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([line, where]) => (where.length === present && present === envs.length ? line : `${line} (${where.join(', ')})`));
+      return { producer, consumer, reads };
+    })
+    .sort((a, b) => a.producer.localeCompare(b.producer) || a.consumer.localeCompare(b.consumer));
+}
+
 export function stacksDiagram(envs: readonly SynthesizedEnvironment[]): string {
   const chart = new Flowchart('LR');
   const names = envs.map((e) => e.env);
@@ -95,6 +138,7 @@ export function stacksDiagram(envs: readonly SynthesizedEnvironment[]): string {
     chart.node(mermaidId('stack', stack.id), [stack.id, ...where], 'round', stack.accountWide ? account : environment);
   }
   for (const edge of crossStackEdges(envs)) chart.edge(mermaidId('stack', edge.producer), mermaidId('stack', edge.consumer), edge.reads);
+  for (const edge of lookupEdges(envs)) chart.edge(mermaidId('stack', edge.producer), mermaidId('stack', edge.consumer), edge.reads, true);
   return chart.render();
 }
 
