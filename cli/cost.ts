@@ -7,7 +7,7 @@ import { REGION } from '../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/settings';
 import { applyOverrides, ASSUMPTION_KEYS, defaultAssumptions } from './lib/cost/assumptions';
 import { formatReport, summaryOf } from './lib/cost/format';
-import { loadPriceTable, PriceTableError } from './lib/cost/prices';
+import { loadPriceTable, PriceTable, PriceTableError } from './lib/cost/prices';
 import { buildReport, EnvironmentInput } from './lib/cost/report';
 import { Command, CommandError, cliMain, UsageError } from './lib/command';
 import { kustomize, overlayFolder, RenderError } from './lib/gitops-render';
@@ -38,7 +38,7 @@ export const costCommand: Command = {
     const { assumptions, problems } = applyOverrides(defaultAssumptions(), (args.values.assume as string[] | undefined) ?? []);
     if (problems.length > 0) throw new UsageError(problems.join('; '));
 
-    let prices;
+    let prices: PriceTable;
     try {
       prices = loadPriceTable(io.root, REGION);
     } catch (error) {

@@ -14,6 +14,7 @@ import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings } from '../../config/settings';
 import { validateEnvironment, validateRegistry } from '../../config/validate';
 import { addTiketiStacks } from '../../stacks/app';
+import { CommandError } from './command';
 
 /** A synthesized Terraform JSON document (`cdk.tf.json`). */
 export interface TerraformJson {
@@ -52,10 +53,20 @@ export interface SynthesizedEnvironment {
 /** Backend used for in-process synths: local, with a state path that names no machine directory. */
 const SYNTH_BACKEND: BackendSettings = { kind: 'local', stateDir: 'terraform.state' };
 
-/** Synthesizes every stack of `env` (settings validated first, as `main.ts` does). */
+/**
+ * Synthesizes every stack of `env` (settings validated first, as `main.ts` does). Invalid settings are
+ * a `CommandError` carrying the validator's message (every field, value and what is allowed).
+ */
 export function synthEnvironment(env: EnvironmentName): SynthesizedEnvironment {
-  const settings = validateEnvironment(ENVIRONMENTS[env]);
-  const registry = validateRegistry(REGISTRY);
+  let settings: EnvironmentSettings;
+  let registry: ReturnType<typeof validateRegistry>;
+  try {
+    settings = validateEnvironment(ENVIRONMENTS[env]);
+    registry = validateRegistry(REGISTRY);
+  } catch (error) {
+    if (error instanceof Error && error.name === 'SettingsError') throw new CommandError(error.message);
+    throw error;
+  }
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `tiketi-synth-${env}-`));
   try {
     const app = new App({ outdir, stackTraces: false });
