@@ -50,6 +50,14 @@ export interface SynthesizedEnvironment {
   readonly stacks: readonly SynthesizedStack[];
 }
 
+export interface SynthOptions {
+  /**
+   * Directory that holds the temporary output while synthesizing (removed before returning).
+   * @default - the operating system's temporary directory
+   */
+  readonly tmpDir?: string;
+}
+
 /** Backend used for in-process synths: local, with a state path that names no machine directory. */
 const SYNTH_BACKEND: BackendSettings = { kind: 'local', stateDir: 'terraform.state' };
 
@@ -57,7 +65,7 @@ const SYNTH_BACKEND: BackendSettings = { kind: 'local', stateDir: 'terraform.sta
  * Synthesizes every stack of `env` (settings validated first, as `main.ts` does). Invalid settings are
  * a `CommandError` carrying the validator's message (every field, value and what is allowed).
  */
-export function synthEnvironment(env: EnvironmentName): SynthesizedEnvironment {
+export function synthEnvironment(env: EnvironmentName, options: SynthOptions = {}): SynthesizedEnvironment {
   let settings: EnvironmentSettings;
   let registry: ReturnType<typeof validateRegistry>;
   try {
@@ -67,7 +75,7 @@ export function synthEnvironment(env: EnvironmentName): SynthesizedEnvironment {
     if (error instanceof Error && error.name === 'SettingsError') throw new CommandError(error.message);
     throw error;
   }
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `tiketi-synth-${env}-`));
+  const outdir = fs.mkdtempSync(path.join(options.tmpDir ?? os.tmpdir(), `tiketi-synth-${env}-`));
   try {
     const app = new App({ outdir, stackTraces: false });
     // projectDir '.' keeps the bootstrap stack's local state path relative (no machine path in output).
