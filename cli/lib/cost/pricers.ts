@@ -83,7 +83,7 @@ const hours = (count: number) => count * HOURS_PER_MONTH;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const literalList = (value: unknown): unknown[] | undefined => (Array.isArray(value) ? value : undefined);
 
-/** Instance families with a Graviton counterpart (used by the levers). */
+/** Price-table id of an EC2 instance type (levers build the Graviton counterpart's id with it). */
 export const EC2_PRICE_ID = (type: string) => `ec2.${type}`;
 
 /** EBS volume line for `count` volumes of `sizeGb` of `volumeType`. */
