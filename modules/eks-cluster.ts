@@ -8,6 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
 import { KmsKey } from './kms-key';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 /** Control plane log types EKS can ship; all of them are on. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
@@ -39,6 +40,11 @@ export interface EksClusterProps {
    * @default - none
    */
   readonly readOnlyRoleNames?: readonly string[];
+  /**
+   * Permissions boundary of the cluster role.
+   * @default - the account's `tiketi-boundary` policy (registry stack), looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -79,6 +85,7 @@ export class EksCluster extends Construct {
 
     const role = new IamRole(this, 'role', {
       name: `${name}-cluster`,
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
