@@ -1,4 +1,4 @@
-import { EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
+import { DEFAULT_HUMAN_ROLES, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
 
 /**
  * The one place where environment settings live. Sizes follow the seed's cost table
@@ -56,8 +56,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     cluster: {
       kubernetesVersion: '1.35',
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoleNames: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoleNames: [DEFAULT_HUMAN_ROLES.developer],
       nodeGroup: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 },
       logRetentionDays: 30,
       prefixDelegation: false,
@@ -114,8 +114,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     cluster: {
       kubernetesVersion: '1.35',
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoleNames: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoleNames: [DEFAULT_HUMAN_ROLES.developer],
       nodeGroup: { instanceTypes: ['t3.medium'], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGb: 50 },
       logRetentionDays: 90,
       prefixDelegation: false,
@@ -164,8 +164,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     cluster: {
       kubernetesVersion: '1.35',
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoleNames: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoleNames: [DEFAULT_HUMAN_ROLES.developer],
       // maxSize 8: at 10 (plus the 4-node upgrade surge) t3.large pods would need 504 addresses and the
       // seed's /24 private subnets offer 466 (config/capacity.ts). Prefix delegation stays off: it claims
       // a /28 per 16 pods (~129 addresses per t3.large), which these subnets cannot carry.
@@ -191,7 +191,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
 export const REGISTRY: RegistrySettings = {
   region: REGION,
   services: ['backend', 'auth-service', 'ticket-service', 'payment-service', 'stats-service'],
-  keepImages: 10,
+  // 30 dev builds back is weeks of develop history for a rollback of dev; rel-* images are never expired.
+  keepDevImages: 30,
   untaggedExpiryDays: 3,
-  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production' },
+  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production', oidcProvider: 'create' },
 };

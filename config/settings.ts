@@ -162,20 +162,50 @@ export interface EnvironmentSettings {
   readonly gitops: GitOpsSettings;
 }
 
+/**
+ * The two human roles the `registry` stack creates in every account (MFA required, out of CI's reach), so
+ * a fresh account has principals for the clusters' access entries. Settings may name other roles too.
+ */
+export const DEFAULT_HUMAN_ROLES = { platformAdmin: 'tiketi-platform-admin', developer: 'tiketi-developer' } as const;
+
+/**
+ * The GitHub Actions roles of the `registry` stack (docs/platform-contracts.md, docs/registry.md). The
+ * cluster stack grants `infraApply` and `infraPlan` their access entries itself.
+ */
+export const CI_ROLE_NAMES = {
+  imagePush: 'tiketi-ci-image-push',
+  infraPlan: 'tiketi-ci-infra-plan',
+  infraApply: 'tiketi-ci-infra-apply',
+  /** Followed by the environment name: `tiketi-ci-frontend-deploy-prod`. */
+  frontendDeployPrefix: 'tiketi-ci-frontend-deploy-',
+} as const;
+
 /** Settings of the account-wide `registry` stack (one per AWS account, not per environment). */
 export interface RegistrySettings {
   readonly region: string;
   /** Services that get an ECR repository `tiketi-<service>`. */
   readonly services: readonly string[];
-  /** Images kept per repository by the lifecycle policy. */
-  readonly keepImages: number;
+  /**
+   * `dev-<sha12>` images kept per repository (newest first); older ones expire. `rel-<sha12>` images never
+   * expire (docs/platform-contracts.md, "Image tags").
+   */
+  readonly keepDevImages: number;
   /** Untagged images expire after this many days. */
   readonly untaggedExpiryDays: number;
-  /** GitHub repository whose Actions workflows may assume the CI roles. */
   /**
    * GitHub repository whose Actions workflows may assume the CI roles, and the GitHub environment
    * (with required reviewers and a `main`-only deployment branch policy) that alone may assume the
    * infra-apply role.
    */
-  readonly github: { readonly owner: string; readonly repository: string; readonly applyEnvironment: string };
+  readonly github: {
+    readonly owner: string;
+    readonly repository: string;
+    readonly applyEnvironment: string;
+    /**
+     * `create` the account's `token.actions.githubusercontent.com` OIDC provider, or `import` the one that
+     * already exists (an IAM account holds at most one provider per URL): the stack then adopts it through
+     * an `import` block on the next apply.
+     */
+    readonly oidcProvider: 'create' | 'import';
+  };
 }
