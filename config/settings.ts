@@ -95,18 +95,35 @@ export interface NodeGroupSettings {
   readonly diskSizeGb: number;
 }
 
+/**
+ * The EKS add-ons every Tiketi cluster runs: networking, kube-proxy and the Pod Identity agent before
+ * nodes exist, CoreDNS, the EBS CSI driver and metrics-server after.
+ */
+export const EKS_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver', 'metrics-server'] as const;
+export type EksAddonName = (typeof EKS_ADDON_NAMES)[number];
+
 export interface ClusterSettings {
   /** Pinned Kubernetes minor version, in EKS standard support. */
   readonly kubernetesVersion: string;
+  /**
+   * Pinned version of every EKS add-on (`v<major>.<minor>.<patch>-eksbuild.<n>`), one AWS publishes for
+   * `kubernetesVersion`. A version changes only by editing it here, so the plan shows every add-on update.
+   */
+  readonly addonVersions: Readonly<Record<EksAddonName, string>>;
   /**
    * CIDRs allowed to reach the public API endpoint. Empty means the endpoint is private only.
    * `0.0.0.0/0` is refused in staging and prod.
    */
   readonly publicAccessCidrs: readonly string[];
-  /** IAM role names (in this account) granted cluster admin through access entries. */
-  readonly adminRoleNames: readonly string[];
-  /** IAM role names granted read-only (view) access. */
-  readonly readOnlyRoleNames: readonly string[];
+  /**
+   * IAM roles of this account granted cluster admin through access entries: a role name
+   * (`tiketi-platform-admin`) or a role ARN, with a path if it has one (IAM Identity Center roles:
+   * `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<hex>`).
+   * The plan looks each one up and fails when it does not exist. The CI roles get their entries anyway.
+   */
+  readonly adminRoles: readonly string[];
+  /** IAM roles (names or ARNs, as `adminRoles`) granted read-only access (`AmazonEKSViewPolicy`: no Secrets). */
+  readonly readOnlyRoles: readonly string[];
   readonly nodeGroup: NodeGroupSettings;
   /** Retention of the control plane log group, in days. */
   readonly logRetentionDays: number;

@@ -17,8 +17,13 @@ export const NODE_ROLE_POLICIES = [
 
 export interface EksNodeGroupProps {
   readonly clusterName: string;
-  /** `<cluster>-<name>`: node group, role and launch template names. */
+  /** `<namePrefix>-<name>`: node group, role and launch template names. */
   readonly name: string;
+  /**
+   * Prefix of those names: a literal, so they are known at synth time (the cluster name may be a reference).
+   * @default clusterName
+   */
+  readonly namePrefix?: string;
   /** Private subnets of every AZ, so nodes spread over all of them. */
   readonly subnetIds: string[];
   readonly instanceTypes: readonly string[];
@@ -67,7 +72,7 @@ export class EksNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
-    const fullName = `${props.clusterName}-${props.name}`;
+    const fullName = `${props.namePrefix ?? props.clusterName}-${props.name}`;
 
     const role = new IamRole(this, 'role', {
       name: `${fullName}-node`,
