@@ -131,8 +131,12 @@ describe('registry stack', () => {
     expect(bySid(statements, 'NoSecretValues')).toMatchObject({ Effect: 'Deny', Resource: '*', Action: expect.arrayContaining(['secretsmanager:GetSecretValue']) });
     const parameters = bySid(statements, 'NoParameterValuesButFrontendFacts');
     expect(parameters.Action).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory']));
-    expect(parameters.NotResource).toHaveLength(9);
-    expect(parameters.NotResource.every((r: string) => /:parameter\/tiketi\/(dev|staging|prod)\/frontend\/(bucket|distribution-id|api-url)$/.test(r))).toBe(true);
+    const [publicParameters, ...frontend] = [...parameters.NotResource].reverse();
+    expect(publicParameters).toBe('arn:aws:ssm:ap-northeast-2::parameter/aws/service/*');
+    expect(frontend).toHaveLength(9);
+    expect(frontend.every((r: string) => /:parameter\/tiketi\/(dev|staging|prod)\/frontend\/(bucket|distribution-id|api-url)$/.test(r))).toBe(true);
+    // A secret parameter of an environment stays denied.
+    expect([...parameters.NotResource].some((r: string) => arnMatches(r, `arn:aws:ssm:ap-northeast-2:${ACCOUNT}:parameter/tiketi/prod/payment/api-key`))).toBe(false);
   });
 
   test.each(['tiketi-ci-infra-plan', 'tiketi-ci-infra-apply'])('%s may port-forward into the private API, and only that', (name) => {

@@ -112,7 +112,8 @@ export function apiPortForwardStatements(scope: Pick<AccountScope, 'accountId' |
 
 /**
  * Denies reading secret values, which the attached `ReadOnlyAccess` would otherwise allow: Secrets Manager
- * values and SSM parameters, except the plain-text frontend parameters of the environments.
+ * values and SSM parameters, except the plain-text frontend parameters of the environments and AWS's
+ * public parameters (`/aws/service/...`, e.g. the AMI IDs a `data "aws_ssm_parameter"` reads at plan time).
  */
 function noSecretValues(scope: AccountScope): Statement[] {
   return [
@@ -121,7 +122,7 @@ function noSecretValues(scope: AccountScope): Statement[] {
       Sid: 'NoParameterValuesButFrontendFacts',
       Effect: 'Deny',
       Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory'],
-      NotResource: scope.environments.flatMap((env) => frontendParameterArns(scope, env)),
+      NotResource: [...scope.environments.flatMap((env) => frontendParameterArns(scope, env)), `arn:aws:ssm:${scope.region}::parameter/aws/service/*`],
     },
   ];
 }
