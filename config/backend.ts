@@ -7,7 +7,7 @@ import { SettingsError } from './validation/problems';
  * | TIKETI_BACKEND | needs | state of stack S in environment E |
  * |---|---|---|
  * | `local` (default) | nothing | `terraform.state/E/S.tfstate` under the project |
- * | `s3` | `TIKETI_STATE_BUCKET` (+ optional `TIKETI_STATE_REGION`, `TIKETI_STATE_KMS_KEY_ID`) | `s3://bucket/tiketi/E/S.tfstate`, encrypted, `use_lockfile` |
+ * | `s3` | `TIKETI_STATE_BUCKET`, `TIKETI_STATE_KMS_KEY_ID` (+ optional `TIKETI_STATE_REGION`) | `s3://bucket/tiketi/E/S.tfstate`, SSE-KMS with the bootstrap key, `use_lockfile` |
  * | `cloud` | `TF_CLOUD_ORGANIZATION` (+ optional `TF_CLOUD_HOSTNAME`) | Terraform Cloud workspace `tiketi-E-S` |
  *
  * Credentials never come from here: the S3 backend uses the AWS credential chain, Terraform Cloud
@@ -15,12 +15,23 @@ import { SettingsError } from './validation/problems';
  */
 export type BackendSettings =
   | { readonly kind: 'local'; readonly stateDir: string }
-  | { readonly kind: 's3'; readonly bucket: string; readonly region: string; readonly kmsKeyId?: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      /**
+       * The bootstrap stack's state key (key or alias ARN). Required: with `encrypt = true` and no key,
+       * Terraform writes state with SSE-S3, overriding the bucket's SSE-KMS default.
+       */
+      readonly kmsKeyId: string;
+    }
   | { readonly kind: 'cloud'; readonly organization: string; readonly hostname?: string };
 
 export const BACKEND_KINDS = ['local', 's3', 'cloud'] as const;
 
 const S3_BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A KMS key ARN or alias ARN: the S3 backend's `kms_key_id` takes an ARN. */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|key\/mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+)$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 
 /** Reads the backend settings from `vars` (normally `process.env`); a half-configured backend is an error. */
@@ -50,7 +61,11 @@ export function loadBackend(vars: NodeJS.ProcessEnv = process.env, projectDir: s
         kind,
         bucket: need('TIKETI_STATE_BUCKET', S3_BUCKET_NAME, 'an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens'),
         region: optional('TIKETI_STATE_REGION', AWS_REGION, 'an AWS region such as "ap-northeast-2"') ?? 'ap-northeast-2',
-        kmsKeyId: optional('TIKETI_STATE_KMS_KEY_ID', /^(arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+)$/, 'a KMS key or alias ARN'),
+        kmsKeyId: need(
+          'TIKETI_STATE_KMS_KEY_ID',
+          KMS_KEY_ARN,
+          'the ARN of the bootstrap stack\'s state key, "arn:aws:kms:<region>:<account>:key/<id>" or its alias ARN; get it with `npx cdktf output bootstrap` (state_kms_key_arn)',
+        ),
       };
       break;
     case 'cloud':

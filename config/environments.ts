@@ -1,4 +1,4 @@
-import { EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
+import { ClusterSettings, DEFAULT_HUMAN_ROLES, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
 
 /**
  * The one place where environment settings live. Sizes follow the seed's cost table
@@ -17,6 +17,27 @@ const SEED_NETWORK: NetworkSettings = {
   natGateways: 'single',
   flowLogRetentionDays: 30,
   interfaceEndpoints: false,
+};
+
+/**
+ * EKS add-on versions for Kubernetes 1.35, the same in every environment (a bump is rehearsed in dev by
+ * giving dev its own copy first). Where they come from, looked up 2026-12-01:
+ * - vpc-cni, coredns, kube-proxy: the Amazon EKS User Guide's version tables for Kubernetes 1.35
+ *   ("Amazon VPC CNI versions", "CoreDNS versions", "kube-proxy versions";
+ *   docs.amazonaws.cn/eks/latest/userguide/managing-vpc-cni.md, managing-coredns.md, managing-kube-proxy.md).
+ * - eks-pod-identity-agent, aws-ebs-csi-driver, metrics-server (no such table exists): the versions
+ *   `aws eks describe-addon-versions --kubernetes-version 1.35 --region ap-northeast-2` flags
+ *   `defaultVersion: true`, as quoted with that command in a public Terraform configuration measured on
+ *   2026-08-04 (pod identity agent v1.3.10 is also the line a second public 1.35 configuration pins).
+ * Before an upgrade, list what EKS publishes: docs/cluster.md, "Add-on versions".
+ */
+const EKS_1_35_ADDON_VERSIONS: ClusterSettings['addonVersions'] = {
+  'vpc-cni': 'v1.21.1-eksbuild.7',
+  'kube-proxy': 'v1.35.3-eksbuild.2',
+  'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
+  coredns: 'v1.13.2-eksbuild.4',
+  'aws-ebs-csi-driver': 'v1.63.1-eksbuild.1',
+  'metrics-server': 'v0.9.0-eksbuild.5',
 };
 
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>> = {
@@ -55,9 +76,10 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     },
     cluster: {
       kubernetesVersion: '1.35',
+      addonVersions: EKS_1_35_ADDON_VERSIONS,
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
       nodeGroup: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 },
       logRetentionDays: 30,
       prefixDelegation: false,
@@ -113,9 +135,10 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     },
     cluster: {
       kubernetesVersion: '1.35',
+      addonVersions: EKS_1_35_ADDON_VERSIONS,
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
       nodeGroup: { instanceTypes: ['t3.medium'], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGb: 50 },
       logRetentionDays: 90,
       prefixDelegation: false,
@@ -163,9 +186,10 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     },
     cluster: {
       kubernetesVersion: '1.35',
+      addonVersions: EKS_1_35_ADDON_VERSIONS,
       publicAccessCidrs: [],
-      adminRoleNames: ['tiketi-platform-admin'],
-      readOnlyRoleNames: ['tiketi-developer'],
+      adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
+      readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
       // maxSize 8: at 10 (plus the 4-node upgrade surge) t3.large pods would need 504 addresses and the
       // seed's /24 private subnets offer 466 (config/capacity.ts). Prefix delegation stays off: it claims
       // a /28 per 16 pods (~129 addresses per t3.large), which these subnets cannot carry.
@@ -191,7 +215,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
 export const REGISTRY: RegistrySettings = {
   region: REGION,
   services: ['backend', 'auth-service', 'ticket-service', 'payment-service', 'stats-service'],
-  keepImages: 10,
+  // 30 dev builds back is weeks of develop history for a rollback of dev; rel-* images are never expired.
+  keepDevImages: 30,
   untaggedExpiryDays: 3,
-  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production' },
+  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production', oidcProvider: 'create' },
 };

@@ -95,18 +95,35 @@ export interface NodeGroupSettings {
   readonly diskSizeGb: number;
 }
 
+/**
+ * The EKS add-ons every Tiketi cluster runs: networking, kube-proxy and the Pod Identity agent before
+ * nodes exist, CoreDNS, the EBS CSI driver and metrics-server after.
+ */
+export const EKS_ADDON_NAMES = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent', 'coredns', 'aws-ebs-csi-driver', 'metrics-server'] as const;
+export type EksAddonName = (typeof EKS_ADDON_NAMES)[number];
+
 export interface ClusterSettings {
   /** Pinned Kubernetes minor version, in EKS standard support. */
   readonly kubernetesVersion: string;
+  /**
+   * Pinned version of every EKS add-on (`v<major>.<minor>.<patch>-eksbuild.<n>`), one AWS publishes for
+   * `kubernetesVersion`. A version changes only by editing it here, so the plan shows every add-on update.
+   */
+  readonly addonVersions: Readonly<Record<EksAddonName, string>>;
   /**
    * CIDRs allowed to reach the public API endpoint. Empty means the endpoint is private only.
    * `0.0.0.0/0` is refused in staging and prod.
    */
   readonly publicAccessCidrs: readonly string[];
-  /** IAM role names (in this account) granted cluster admin through access entries. */
-  readonly adminRoleNames: readonly string[];
-  /** IAM role names granted read-only (view) access. */
-  readonly readOnlyRoleNames: readonly string[];
+  /**
+   * IAM roles of this account granted cluster admin through access entries: a role name
+   * (`tiketi-platform-admin`) or a role ARN, with a path if it has one (IAM Identity Center roles:
+   * `arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<hex>`).
+   * The plan looks each one up and fails when it does not exist. The CI roles get their entries anyway.
+   */
+  readonly adminRoles: readonly string[];
+  /** IAM roles (names or ARNs, as `adminRoles`) granted read-only access (`AmazonEKSViewPolicy`: no Secrets). */
+  readonly readOnlyRoles: readonly string[];
   readonly nodeGroup: NodeGroupSettings;
   /** Retention of the control plane log group, in days. */
   readonly logRetentionDays: number;
@@ -162,20 +179,50 @@ export interface EnvironmentSettings {
   readonly gitops: GitOpsSettings;
 }
 
+/**
+ * The two human roles the `registry` stack creates in every account (MFA required, out of CI's reach), so
+ * a fresh account has principals for the clusters' access entries. Settings may name other roles too.
+ */
+export const DEFAULT_HUMAN_ROLES = { platformAdmin: 'tiketi-platform-admin', developer: 'tiketi-developer' } as const;
+
+/**
+ * The GitHub Actions roles of the `registry` stack (docs/platform-contracts.md, docs/registry.md). The
+ * cluster stack grants `infraApply` and `infraPlan` their access entries itself.
+ */
+export const CI_ROLE_NAMES = {
+  imagePush: 'tiketi-ci-image-push',
+  infraPlan: 'tiketi-ci-infra-plan',
+  infraApply: 'tiketi-ci-infra-apply',
+  /** Followed by the environment name: `tiketi-ci-frontend-deploy-prod`. */
+  frontendDeployPrefix: 'tiketi-ci-frontend-deploy-',
+} as const;
+
 /** Settings of the account-wide `registry` stack (one per AWS account, not per environment). */
 export interface RegistrySettings {
   readonly region: string;
   /** Services that get an ECR repository `tiketi-<service>`. */
   readonly services: readonly string[];
-  /** Images kept per repository by the lifecycle policy. */
-  readonly keepImages: number;
+  /**
+   * `dev-<sha12>` images kept per repository (newest first); older ones expire. `rel-<sha12>` images never
+   * expire (docs/platform-contracts.md, "Image tags").
+   */
+  readonly keepDevImages: number;
   /** Untagged images expire after this many days. */
   readonly untaggedExpiryDays: number;
-  /** GitHub repository whose Actions workflows may assume the CI roles. */
   /**
    * GitHub repository whose Actions workflows may assume the CI roles, and the GitHub environment
    * (with required reviewers and a `main`-only deployment branch policy) that alone may assume the
    * infra-apply role.
    */
-  readonly github: { readonly owner: string; readonly repository: string; readonly applyEnvironment: string };
+  readonly github: {
+    readonly owner: string;
+    readonly repository: string;
+    readonly applyEnvironment: string;
+    /**
+     * `create` the account's `token.actions.githubusercontent.com` OIDC provider, or `import` the one that
+     * already exists (an IAM account holds at most one provider per URL): the stack then adopts it through
+     * an `import` block on the next apply.
+     */
+    readonly oidcProvider: 'create' | 'import';
+  };
 }

@@ -26,7 +26,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
 /** Checks the account-wide registry settings. */
 export function validateRegistry(registry: RegistrySettings): RegistrySettings {
   const problems = new Problems();
-  validateRegistrySettings(registry, gitOpsOfEveryEnvironment(), problems);
+  validateRegistrySettings(registry, ENVIRONMENTS, problems);
   problems.throwIfAny();
   return registry;
 }
@@ -41,11 +41,6 @@ export function loadEnvironment(name: string | undefined = process.env.TIKETI_EN
     throw new SettingsError([`TIKETI_ENV: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
   }
   return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
-}
-
-/** Each environment's gitops settings: the branches the CI roles trust. */
-function gitOpsOfEveryEnvironment() {
-  return Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, ENVIRONMENTS[name].gitops])) as Record<EnvironmentName, EnvironmentSettings['gitops']>;
 }
 
 export function loadRegistry(): RegistrySettings {

@@ -1,29 +1,34 @@
-import { DataAwsEksAddonVersion } from '@cdktf/provider-aws/lib/data-aws-eks-addon-version';
 import { EksAddon } from '@cdktf/provider-aws/lib/eks-addon';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { EksAddonName } from '../config/settings';
+import { EKS_ADDON_VERSION } from '../config/validation/cluster';
 import { PodIdentityRole } from './pod-identity-role';
 
 /** The add-ons every Tiketi cluster runs, in install order. */
 export const ADDONS_BEFORE_NODES = ['vpc-cni', 'kube-proxy', 'eks-pod-identity-agent'] as const;
 export const ADDONS_AFTER_NODES = ['coredns', 'aws-ebs-csi-driver', 'metrics-server'] as const;
-export type AddonName = (typeof ADDONS_BEFORE_NODES)[number] | (typeof ADDONS_AFTER_NODES)[number];
+export type AddonName = EksAddonName;
 
 export interface EksAddonsProps {
   readonly clusterName: string;
-  /** The cluster's Kubernetes version: add-on versions are resolved for it. */
-  readonly kubernetesVersion: string;
+  /**
+   * Prefix of the add-on roles' names (`<prefix>-vpc-cni`, `<prefix>-ebs-csi-driver`): a literal, so the
+   * names are known at synth time (the cluster name may be a reference).
+   * @default clusterName
+   */
+  readonly roleNamePrefix?: string;
   /**
    * VPC CNI prefix delegation (a /28 per ENI slot instead of one IP).
    * @default false - secondary IPs, the mode the capacity check counts for
    */
   readonly prefixDelegation?: boolean;
   /**
-   * Explicit add-on versions, e.g. `{ 'vpc-cni': 'v1.20.4-eksbuild.1' }`.
-   * @default - the version EKS marks as default for `kubernetesVersion` (`aws_eks_addon_version`
-   * with `most_recent = false`), which AWS validates for that Kubernetes version
+   * The version of every add-on, literally (`v1.21.1-eksbuild.7`), one EKS publishes for the cluster's
+   * Kubernetes version. No lookup: `aws_eks_addon_version` fails when EKS flags no default version and
+   * moves versions between plans without a code change.
    */
-  readonly versions?: Partial<Record<AddonName, string>>;
+  readonly versions: Readonly<Record<AddonName, string>>;
 }
 
 /**
@@ -42,8 +47,13 @@ export class EksAddons extends Construct {
   constructor(scope: Construct, id: string, props: EksAddonsProps) {
     super(scope, id);
     this.props = props;
+    const problems = [...ADDONS_BEFORE_NODES, ...ADDONS_AFTER_NODES]
+      .filter((name) => !EKS_ADDON_VERSION.test(props.versions[name] ?? ''))
+      .map((name) => `versions["${name}"] got ${JSON.stringify(props.versions[name])}, expected "v<major>.<minor>.<patch>-eksbuild.<n>"`);
+    if (problems.length > 0) throw new Error(`EksAddons ${props.roleNamePrefix ?? id}: ${problems.join('; ')}`);
+    const prefix = props.roleNamePrefix ?? props.clusterName;
     this.vpcCniRole = new PodIdentityRole(this, 'vpc-cni-role', {
-      roleName: `${props.clusterName}-vpc-cni`,
+      roleName: `${prefix}-vpc-cni`,
       clusterName: props.clusterName,
       namespace: 'kube-system',
       serviceAccount: 'aws-node',
@@ -51,7 +61,7 @@ export class EksAddons extends Construct {
       createAssociation: false,
     });
     this.ebsCsiRole = new PodIdentityRole(this, 'ebs-csi-role', {
-      roleName: `${props.clusterName}-ebs-csi-driver`,
+      roleName: `${prefix}-ebs-csi-driver`,
       clusterName: props.clusterName,
       namespace: 'kube-system',
       serviceAccount: 'ebs-csi-controller-sa',
@@ -87,13 +97,10 @@ export class EksAddons extends Construct {
   }
 
   private addon(name: AddonName, extra: Partial<Pick<EksAddon, 'configurationValues'>> & { podIdentityAssociation?: { roleArn: string; serviceAccount: string }[] } = {}, dependsOn: ITerraformDependable[] = []): EksAddon {
-    const version =
-      this.props.versions?.[name] ??
-      new DataAwsEksAddonVersion(this, `${name}-version`, { addonName: name, kubernetesVersion: this.props.kubernetesVersion, mostRecent: false }).version;
     return new EksAddon(this, name, {
       clusterName: this.props.clusterName,
       addonName: name,
-      addonVersion: version,
+      addonVersion: this.props.versions[name],
       // Terraform is the source of truth for add-on configuration.
       resolveConflictsOnCreate: 'OVERWRITE',
       resolveConflictsOnUpdate: 'OVERWRITE',

@@ -1,5 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamRole } from '@cdktf/provider-aws/lib/data-aws-iam-role';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry';
 import { EksAccessPolicyAssociation } from '@cdktf/provider-aws/lib/eks-access-policy-association';
 import { EksCluster as EksClusterResource } from '@cdktf/provider-aws/lib/eks-cluster';
@@ -7,14 +7,33 @@ import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-con
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { parseRolePrincipal } from '../config/validation/iam';
 import { KmsKey } from './kms-key';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 /** Control plane log types EKS can ship; all of them are on. */
 export const CONTROL_PLANE_LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 
-/** EKS access policies the access entries use. */
-export const CLUSTER_ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
-export const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+/**
+ * EKS access policies an access entry can carry: cluster admin; read everything including Secrets (a
+ * Helm plan reads its releases from Secrets); read everything but Secrets.
+ */
+export const CLUSTER_ACCESS_POLICIES = {
+  'cluster-admin': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+  'admin-view': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+  view: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+} as const;
+export type ClusterAccessPolicy = keyof typeof CLUSTER_ACCESS_POLICIES;
+
+/** One IAM role's access to the whole cluster. */
+export interface ClusterAccess {
+  /**
+   * A role of this account: its name, or its ARN (with its path, e.g. an IAM Identity Center role's
+   * `/aws-reserved/sso.amazonaws.com/<region>/`).
+   */
+  readonly role: string;
+  readonly policy: ClusterAccessPolicy;
+}
 
 export interface EksClusterProps {
   readonly clusterName: string;
@@ -30,15 +49,22 @@ export interface EksClusterProps {
    */
   readonly publicAccessCidrs?: readonly string[];
   /**
-   * IAM role names in this account that get cluster admin through access entries.
-   * @default - none (the creator gets no implicit admin either, so pass at least one)
+   * Access entries, one per role, each with a cluster-wide access policy. Each role is looked up at plan
+   * time (`data "aws_iam_role"`), so a missing principal fails the plan instead of the apply after the
+   * cluster's 10-15 minutes of creation; the entry uses the ARN IAM returns.
+   * @default - none (the creator gets no implicit admin either, so pass at least one `cluster-admin`)
    */
-  readonly adminRoleNames?: readonly string[];
+  readonly access?: readonly ClusterAccess[];
   /**
-   * IAM role names that get read-only access (`AmazonEKSViewPolicy`: no Secrets).
-   * @default - none
+   * `prevent_destroy` on the key that envelope-encrypts the Kubernetes Secrets and the control plane logs.
+   * @default true - turn off only in disposable environments (dev)
    */
-  readonly readOnlyRoleNames?: readonly string[];
+  readonly preventKeyDestroy?: boolean;
+  /**
+   * Permissions boundary of the cluster role.
+   * @default - the account's `tiketi-boundary` policy (registry stack), looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -60,15 +86,19 @@ export class EksCluster extends Construct {
   public readonly logGroupName: string;
   /** Depend on this to wait until the cluster and its admin access exist. */
   public readonly cluster: EksClusterResource;
-  private readonly accountId: string;
 
   constructor(scope: Construct, id: string, props: EksClusterProps) {
     super(scope, id);
     const name = props.clusterName;
-    this.accountId = new DataAwsCallerIdentity(this, 'account').accountId;
+    const access = validateAccess(props.access ?? [], name);
 
     // One key for the Kubernetes Secrets envelope and the control plane logs (EKS.3).
-    const key = new KmsKey(this, 'kms', { alias: `${name}-eks`, description: `Encrypts Kubernetes secrets and control plane logs of ${name}`, allowCloudWatchLogs: true });
+    const key = new KmsKey(this, 'kms', {
+      alias: `${name}-eks`,
+      description: `Encrypts Kubernetes secrets and control plane logs of ${name}`,
+      allowCloudWatchLogs: true,
+      preventDestroy: props.preventKeyDestroy ?? true,
+    });
 
     // EKS writes to this exact name; creating it first gives it retention and encryption (EKS.8).
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
@@ -79,6 +109,7 @@ export class EksCluster extends Construct {
 
     const role = new IamRole(this, 'role', {
       name: `${name}-cluster`,
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -124,22 +155,47 @@ export class EksCluster extends Construct {
     this.kmsKeyArn = key.keyArn;
     this.logGroupName = logGroup.name;
 
-    (props.adminRoleNames ?? []).forEach((roleName) => this.grantAccess(`admin-${roleName}`, this.roleArn(roleName), CLUSTER_ADMIN_POLICY));
-    (props.readOnlyRoleNames ?? []).forEach((roleName) => this.grantAccess(`view-${roleName}`, this.roleArn(roleName), VIEW_POLICY));
+    access.forEach(({ name: roleName, arn, policy }) => this.grantAccess(roleName, arn, policy));
   }
 
-  /** An access entry for `principalArn` with an EKS access policy over the whole cluster. */
-  public grantAccess(id: string, principalArn: string, accessPolicyArn: string): void {
-    const entry = new EksAccessEntry(this, `access-${id}`, { clusterName: this.clusterName, principalArn, type: 'STANDARD' });
-    new EksAccessPolicyAssociation(this, `access-policy-${id}`, {
+  /**
+   * An access entry for the role `roleName` of this account (looked up at plan time) with an EKS access
+   * policy over the whole cluster. With `expectedArn`, the plan also fails when the role found by that
+   * name has another ARN (another path, or the ARN named another account).
+   */
+  public grantAccess(roleName: string, expectedArn: string | undefined, policy: ClusterAccessPolicy): void {
+    const role = new DataAwsIamRole(this, `principal-${roleName}`, {
+      name: roleName,
+      lifecycle:
+        expectedArn === undefined
+          ? undefined
+          : { postcondition: [{ condition: `\${self.arn == ${JSON.stringify(expectedArn)}}`, errorMessage: `The IAM role ${roleName} of this account is not ${expectedArn} (the access entry principal in the cluster settings).` }] },
+    });
+    const entry = new EksAccessEntry(this, `access-${roleName}`, { clusterName: this.clusterName, principalArn: role.arn, type: 'STANDARD' });
+    new EksAccessPolicyAssociation(this, `access-policy-${roleName}`, {
       clusterName: this.clusterName,
       principalArn: entry.principalArn,
-      policyArn: accessPolicyArn,
+      policyArn: CLUSTER_ACCESS_POLICIES[policy],
       accessScope: { type: 'cluster' },
     });
   }
+}
 
-  private roleArn(roleName: string): string {
-    return `arn:aws:iam::${this.accountId}:role/${roleName}`;
-  }
+/** Parses every access role (names or ARNs, by IAM's rules) and refuses a role named twice. */
+function validateAccess(access: readonly ClusterAccess[], clusterName: string): { name: string; arn?: string; policy: ClusterAccessPolicy }[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const parsed = access.flatMap((entry, i) => {
+    const result = parseRolePrincipal(entry.role);
+    if (!result.ok) {
+      problems.push(`access[${i}].role got ${JSON.stringify(entry.role)}, expected ${result.allowed}`);
+      return [];
+    }
+    const { name, arn } = result.principal;
+    if (seen.has(name)) problems.push(`access[${i}].role got ${JSON.stringify(entry.role)}, a role named before (one access entry per principal)`);
+    seen.add(name);
+    return [{ name, arn, policy: entry.policy }];
+  });
+  if (problems.length > 0) throw new Error(`EksCluster ${clusterName}: ${problems.join('; ')}`);
+  return parsed;
 }

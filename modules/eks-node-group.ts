@@ -4,6 +4,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 /**
  * Policies of the node role. The VPC CNI's policy is *not* here: aws-node gets it through Pod Identity,
@@ -16,8 +17,13 @@ export const NODE_ROLE_POLICIES = [
 
 export interface EksNodeGroupProps {
   readonly clusterName: string;
-  /** `<cluster>-<name>`: node group, role and launch template names. */
+  /** `<namePrefix>-<name>`: node group, role and launch template names. */
   readonly name: string;
+  /**
+   * Prefix of those names: a literal, so they are known at synth time (the cluster name may be a reference).
+   * @default clusterName
+   */
+  readonly namePrefix?: string;
   /** Private subnets of every AZ, so nodes spread over all of them. */
   readonly subnetIds: string[];
   readonly instanceTypes: readonly string[];
@@ -38,6 +44,17 @@ export interface EksNodeGroupProps {
   readonly nodeRepair?: boolean;
   /** Resources the node group waits for, e.g. the add-ons nodes need to become Ready. @default - none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Tags for the instances and root volumes the node group launches (cost allocation). The provider's
+   * default tags do not reach them: the Auto Scaling group launches them from the launch template.
+   * @default - only `Name`
+   */
+  readonly instanceTags?: Readonly<Record<string, string>>;
+  /**
+   * Permissions boundary of the node role.
+   * @default - the account's `tiketi-boundary` policy (registry stack), looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -55,10 +72,11 @@ export class EksNodeGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
-    const fullName = `${props.clusterName}-${props.name}`;
+    const fullName = `${props.namePrefix ?? props.clusterName}-${props.name}`;
 
     const role = new IamRole(this, 'role', {
       name: `${fullName}-node`,
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -78,10 +96,7 @@ export class EksNodeGroup extends Construct {
           ebs: { volumeSize: props.diskSizeGb, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
         },
       ],
-      tagSpecifications: [
-        { resourceType: 'instance', tags: { Name: `${fullName}-node` } },
-        { resourceType: 'volume', tags: { Name: `${fullName}-node` } },
-      ],
+      tagSpecifications: ['instance', 'volume'].map((resourceType) => ({ resourceType, tags: { ...props.instanceTags, Name: `${fullName}-node` } })),
     });
 
     const autoscalerTags = {

@@ -6,6 +6,16 @@ import { Construct } from 'constructs';
 
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
+export interface GithubOidcProviderProps {
+  /**
+   * Adopt the provider that already exists in the account (IAM holds one provider per URL, and many
+   * accounts have GitHub's already): the next apply imports it through an `import` block instead of
+   * failing with EntityAlreadyExists. Its audience list then becomes exactly `sts.amazonaws.com`.
+   * @default - none: the provider is created
+   */
+  readonly importFromAccount?: string;
+}
+
 /**
  * The account's IAM OIDC provider for GitHub Actions. No thumbprint: IAM verifies GitHub's certificate
  * against its own trusted CA library for this host.
@@ -13,9 +23,11 @@ export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 export class GithubOidcProvider extends Construct {
   public readonly providerArn: string;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: GithubOidcProviderProps = {}) {
     super(scope, id);
-    this.providerArn = new IamOpenidConnectProvider(this, 'provider', { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ['sts.amazonaws.com'] }).arn;
+    const provider = new IamOpenidConnectProvider(this, 'provider', { url: `https://${GITHUB_OIDC_HOST}`, clientIdList: ['sts.amazonaws.com'] });
+    if (props.importFromAccount !== undefined) provider.importFrom(`arn:aws:iam::${props.importFromAccount}:oidc-provider/${GITHUB_OIDC_HOST}`);
+    this.providerArn = provider.arn;
   }
 }
 

@@ -34,7 +34,17 @@ export interface KmsKeyProps extends Pick<TerraformMetaArguments, 'provider'> {
    * @default 30 - the longest window, so a mistaken delete can be cancelled
    */
   readonly deletionWindowInDays?: number;
+  /**
+   * Refuse `terraform destroy` of the key (`prevent_destroy`). A key that encrypts data must outlive any
+   * refactoring: renaming a construct would otherwise schedule its deletion, and after the window every
+   * snapshot, backup and log encrypted with it is unreadable.
+   * @default true - turn off only where the data it encrypts is disposable (dev)
+   */
+  readonly preventDestroy?: boolean;
 }
+
+/** KMS alias names (after `alias/`): letters, digits, `/`, `_` and `-`, 1-250 characters, not `aws/...`. */
+const ALIAS_NAME = /^[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
  * A customer-managed symmetric KMS key with yearly automatic rotation and an alias. The key policy
@@ -47,6 +57,9 @@ export class KmsKey extends Construct {
 
   constructor(scope: Construct, id: string, props: KmsKeyProps) {
     super(scope, id);
+    if (!ALIAS_NAME.test(props.alias) || props.alias.startsWith('aws/')) {
+      throw new Error(`KmsKey ${this.node.path}: alias got ${JSON.stringify(props.alias)}, expected 1-250 of letters, digits, "/", "_" and "-" (no dots), not starting with "aws/"`);
+    }
     const account = new DataAwsCallerIdentity(this, 'account', { provider: props.provider });
     const region = new DataAwsRegion(this, 'region', { provider: props.provider });
     const statements: KeyPolicyStatement[] = [
@@ -66,6 +79,7 @@ export class KmsKey extends Construct {
       enableKeyRotation: true,
       deletionWindowInDays: props.deletionWindowInDays ?? 30,
       policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }),
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     const alias = new KmsAlias(this, 'alias', { provider: props.provider, name: `alias/${props.alias}`, targetKeyId: key.keyId });
     this.keyArn = key.arn;

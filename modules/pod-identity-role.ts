@@ -5,6 +5,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 export interface PodIdentityRoleProps {
   /** IAM role name, e.g. `tiketi-prod-aws-load-balancer-controller`. */
@@ -32,6 +33,11 @@ export interface PodIdentityRoleProps {
   readonly createAssociation?: boolean;
   /** Resources that must exist before the association (e.g. the cluster). @default - none */
   readonly dependsOn?: ITerraformDependable[];
+  /**
+   * Permissions boundary of the role.
+   * @default - the account's `tiketi-boundary` policy (registry stack), looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -50,6 +56,7 @@ export class PodIdentityRole extends Construct {
     const account = new DataAwsCallerIdentity(this, 'account');
     const role = new IamRole(this, 'role', {
       name: props.roleName,
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy(account.accountId, props.clusterName, props.namespace, props.serviceAccount)),
     });
     if (props.policy !== undefined) new IamRolePolicy(this, 'policy', { role: role.id, name: 'least-privilege', policy: props.policy });

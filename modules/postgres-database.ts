@@ -3,6 +3,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { Construct } from 'constructs';
+import { finalSnapshotIdentifier } from './private/final-snapshot';
 import { KmsKey } from './kms-key';
 import { RdsMonitoringRole } from './rds-monitoring-role';
 import { ServiceSecurityGroup } from './service-security-group';
@@ -38,13 +39,20 @@ export interface PostgresDatabaseProps {
   /** Weekly UTC maintenance window. @default - RDS picks 30 minutes at random in a region-wide block */
   readonly maintenanceWindow?: string;
   /**
-   * Drops every guard against loss: deletion protection, the final snapshot, `prevent_destroy`, and the
-   * automated backups (deleted with the instance). Only for environments whose data is throw-away.
+   * Drops every guard against loss: deletion protection, the final snapshot, `prevent_destroy` (on the
+   * instance and on its KMS key), and the automated backups (deleted with the instance). Only for
+   * environments whose data is throw-away.
    * @default false
    */
   readonly disposable?: boolean;
   /** Enhanced monitoring (60 s) and Performance Insights (7 days, free tier). @default true */
   readonly monitoring?: boolean;
+  /**
+   * CloudWatch Database Insights mode. `advanced` adds query-level history (15 months of Performance
+   * Insights retention) at extra cost.
+   * @default 'standard' - the mode the console falls back to once the Performance Insights console ends (2026); free
+   */
+  readonly databaseInsightsMode?: 'standard' | 'advanced';
   /** @default - a customer-managed KMS key is created, with rotation, for storage, secret, PI and logs */
   readonly kmsKeyArn?: string;
   /** @default 'tiketi_admin' - not `postgres`/`admin` (FSBP RDS.25) */
@@ -95,6 +103,8 @@ export class PostgresDatabase extends Construct {
         alias: `${props.namePrefix}-rds`,
         description: `Encrypts the PostgreSQL storage, snapshots, master secret, Performance Insights and logs of ${props.namePrefix}`,
         allowCloudWatchLogs: true,
+        // Snapshots and retained backups outlive the instance; they are unreadable without this key.
+        preventDestroy: !disposable,
       }).keyArn;
 
     this.securityGroup = new ServiceSecurityGroup(this, 'security-group', {
@@ -165,6 +175,11 @@ export class PostgresDatabase extends Construct {
       // Major upgrades are a reviewed change of `engineMajorVersion`, never a side effect.
       allowMajorVersionUpgrade: false,
       enabledCloudwatchLogsExports: [...POSTGRES_LOG_EXPORTS],
+      // Never slide into RDS Extended Support (billed per vCPU-hour) when the major leaves standard
+      // support: RDS upgrades the major in the maintenance window instead, which the plan of the next
+      // major bump anticipates (docs/data.md).
+      engineLifecycleSupport: 'open-source-rds-extended-support-disabled',
+      databaseInsightsMode: props.databaseInsightsMode ?? 'standard',
       performanceInsightsEnabled: monitoring,
       performanceInsightsKmsKeyId: monitoring ? this.kmsKeyArn : undefined,
       performanceInsightsRetentionPeriod: monitoring ? 7 : undefined,
@@ -172,7 +187,9 @@ export class PostgresDatabase extends Construct {
       monitoringRoleArn: monitoringRole?.roleArn,
       deletionProtection: !disposable,
       skipFinalSnapshot: disposable,
-      finalSnapshotIdentifier: disposable ? undefined : `${this.identifier}-final`,
+      // Unique per life of the instance, so a destroy after a re-create cannot collide with the first
+      // destroy's snapshot (SnapshotAlreadyExists): see modules/private/final-snapshot.ts.
+      finalSnapshotIdentifier: disposable ? undefined : finalSnapshotIdentifier(this, `${this.identifier}-final`),
       deleteAutomatedBackups: disposable,
       dependsOn: logGroups,
       lifecycle: { preventDestroy: !disposable },

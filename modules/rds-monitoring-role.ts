@@ -1,6 +1,7 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 /** AWS's managed policy for enhanced monitoring: it writes only to the `RDSOSMetrics` log group. */
 export const RDS_ENHANCED_MONITORING_POLICY = 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole';
@@ -12,6 +13,11 @@ export interface RdsMonitoringRoleProps {
    * Account that owns the monitored instances: the trust policy accepts RDS only on its behalf.
    */
   readonly accountId: string;
+  /**
+   * Permissions boundary of the role.
+   * @default - the account's `tiketi-boundary` policy (registry stack), looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -26,6 +32,7 @@ export class RdsMonitoringRole extends Construct {
     const role = new IamRole(this, 'role', {
       name: props.name,
       description: 'RDS enhanced monitoring publishes OS metrics to CloudWatch Logs',
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',
         Statement: [

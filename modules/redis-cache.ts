@@ -5,6 +5,7 @@ import { ElasticacheUserGroup } from '@cdktf/provider-aws/lib/elasticache-user-g
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { Construct } from 'constructs';
 import { KmsKey } from './kms-key';
+import { finalSnapshotIdentifier } from './private/final-snapshot';
 import { ServiceSecurityGroup } from './service-security-group';
 
 /** Valkey/Redis port. */
@@ -38,7 +39,7 @@ export interface RedisCacheProps {
   readonly snapshotWindow?: string;
   /** Weekly UTC maintenance window. @default - ElastiCache picks one */
   readonly maintenanceWindow?: string;
-  /** Drops the final snapshot and `prevent_destroy`, for throw-away environments. @default false */
+  /** Drops the final snapshot and `prevent_destroy` (on the group and its KMS key), for throw-away environments. @default false */
   readonly disposable?: boolean;
   /** @default - a customer-managed KMS key is created, with rotation, for data at rest and the slow log */
   readonly kmsKeyArn?: string;
@@ -86,6 +87,7 @@ export class RedisCache extends Construct {
         alias: `${props.namePrefix}-elasticache`,
         description: `Encrypts the Valkey data, snapshots and slow log of ${props.namePrefix}`,
         allowCloudWatchLogs: true,
+        preventDestroy: !disposable,
       }).keyArn;
 
     this.securityGroup = new ServiceSecurityGroup(this, 'security-group', {
@@ -152,7 +154,8 @@ export class RedisCache extends Construct {
       snapshotRetentionLimit: props.snapshotRetentionDays ?? 7,
       snapshotWindow: props.snapshotWindow,
       maintenanceWindow: props.maintenanceWindow,
-      finalSnapshotIdentifier: disposable ? undefined : `${this.replicationGroupId}-final`,
+      // ElastiCache has no extended-support switch for Valkey (provider 5.100 has no such argument).
+      finalSnapshotIdentifier: disposable ? undefined : finalSnapshotIdentifier(this, `${this.replicationGroupId}-final`),
       logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
       lifecycle: { preventDestroy: !disposable },
     });

@@ -12,6 +12,14 @@ export interface StateBucketProps {
 }
 
 /**
+ * The alias (after `alias/`) of the state key: the bucket name with its dots, which S3 allows and KMS
+ * aliases do not, replaced by hyphens (`acme.tf-state` → `acme-tf-state`). Names without dots are unchanged.
+ */
+export function stateKeyAlias(bucketName: string): string {
+  return bucketName.replace(/\./g, '-');
+}
+
+/**
  * The S3 bucket that holds Terraform state: a `SecureBucket` (versioned, private, TLS only, protected from
  * `terraform destroy` by `prevent_destroy`) encrypted with its own customer-managed key. Locking uses S3's
  * native lock files (`use_lockfile`), so there is no DynamoDB table.
@@ -23,7 +31,8 @@ export class StateBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: StateBucketProps) {
     super(scope, id);
-    const key = new KmsKey(this, 'kms', { alias: props.bucketName, description: `Encrypts Terraform state in ${props.bucketName}` });
+    // The key outlives everything: without it no state version can be read. prevent_destroy stays on.
+    const key = new KmsKey(this, 'kms', { alias: stateKeyAlias(props.bucketName), description: `Encrypts Terraform state in ${props.bucketName}`, preventDestroy: true });
     const bucket = new SecureBucket(this, 'bucket', {
       bucketName: props.bucketName,
       kmsKeyArn: key.keyArn,

@@ -3,12 +3,13 @@ import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
 import { ENVIRONMENTS } from '../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { frontendBucketName } from '../config/validation/edge';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
-import { RegistryStack } from './registry-stack';
+import { RegistryEnvironment, RegistryStack } from './registry-stack';
 
 /** Default name of the Terraform state bucket; `TIKETI_STATE_BUCKET` overrides it (names are global). */
 export const DEFAULT_STATE_BUCKET = 'tiketi-terraform-state';
@@ -46,8 +47,11 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   const registry = new RegistryStack(app, {
     registry: props.registry,
     backend,
-    // CI roles of every environment live in the one account-wide stack, so it reads every environment's branch.
-    branches: Object.fromEntries(ENVIRONMENT_NAMES.map((name) => [name, ENVIRONMENTS[name].gitops.branch])) as Record<EnvironmentName, string>,
+    // CI roles of every environment live in the one account-wide stack, so it reads every environment's
+    // branch and frontend bucket.
+    environments: Object.fromEntries(
+      ENVIRONMENT_NAMES.map((name) => [name, { branch: ENVIRONMENTS[name].gitops.branch, frontendBucket: frontendBucketName(name, ENVIRONMENTS[name].edge.bucketSuffix) }]),
+    ) as Record<EnvironmentName, RegistryEnvironment>,
     stateBucketName: props.stateBucketName ?? DEFAULT_STATE_BUCKET,
   });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });

@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { clusterName } from '../config/naming';
-import { EnvironmentSettings } from '../config/settings';
+import { CI_ROLE_NAMES, EnvironmentSettings } from '../config/settings';
 import { EksAddons } from '../modules/eks-addons';
 import { EksCluster } from '../modules/eks-cluster';
 import { EksNodeGroup } from '../modules/eks-node-group';
@@ -11,7 +11,7 @@ import { PodIdentityRole } from '../modules/pod-identity-role';
 import { albControllerPolicy } from '../modules/private/alb-controller-policy';
 import { clusterAutoscalerPolicy, externalDnsPolicy } from '../modules/private/controller-policies';
 import { Vpc } from '../modules/vpc';
-import { TiketiStack } from './tiketi-stack';
+import { TiketiStack, defaultTags } from './tiketi-stack';
 
 /**
  * Namespace and service account of each in-cluster controller whose IAM role this stack creates. The
@@ -54,19 +54,29 @@ export class ClusterStack extends TiketiStack {
       subnetIds: props.vpc.privateSubnetIds,
       logRetentionDays: settings.logRetentionDays,
       publicAccessCidrs: settings.publicAccessCidrs,
-      adminRoleNames: settings.adminRoleNames,
-      readOnlyRoleNames: settings.readOnlyRoleNames,
+      access: [
+        ...settings.adminRoles.map((role) => ({ role, policy: 'cluster-admin' as const })),
+        ...settings.readOnlyRoles.map((role) => ({ role, policy: 'view' as const })),
+        // CI reaches the API through the SSM port forward (docs/platform-contracts.md): apply installs the
+        // argocd stack's releases, plan must read them, and Helm keeps releases in Secrets.
+        { role: CI_ROLE_NAMES.infraApply, policy: 'cluster-admin' },
+        { role: CI_ROLE_NAMES.infraPlan, policy: 'admin-view' },
+      ],
+      // Like the edge stack's buckets: only dev may lose its key (and what it encrypts) on destroy.
+      preventKeyDestroy: props.env.name !== 'dev',
     });
 
     this.addons = new EksAddons(this, 'addons', {
       clusterName: this.cluster.clusterName,
-      kubernetesVersion: settings.kubernetesVersion,
+      roleNamePrefix: name,
+      versions: settings.addonVersions,
       prefixDelegation: settings.prefixDelegation,
     });
 
     const group = settings.nodeGroup;
     this.nodeGroup = new EksNodeGroup(this, 'node-group', {
       clusterName: this.cluster.clusterName,
+      namePrefix: name,
       name: 'general',
       subnetIds: props.vpc.privateSubnetIds,
       instanceTypes: group.instanceTypes,
@@ -74,6 +84,8 @@ export class ClusterStack extends TiketiStack {
       desiredSize: group.desiredSize,
       maxSize: group.maxSize,
       diskSizeGb: group.diskSizeGb,
+      // The provider's default tags do not reach what the Auto Scaling group launches: cost allocation.
+      instanceTags: defaultTags(props.env.name, 'cluster'),
       dependsOn: this.addons.beforeNodes,
     });
     this.addons.addNodeDependency([this.nodeGroup.resource]);

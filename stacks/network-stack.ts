@@ -34,7 +34,13 @@ export class NetworkStack extends TiketiStack {
       privateSubnetTags: { [`kubernetes.io/cluster/${cluster}`]: 'shared', 'karpenter.sh/discovery': cluster },
     });
 
-    new VpcFlowLog(this, 'flow-log', { namePrefix: this.namePrefix, vpcId: this.vpc.vpcId, retentionDays: network.flowLogRetentionDays });
+    new VpcFlowLog(this, 'flow-log', {
+      namePrefix: this.namePrefix,
+      vpcId: this.vpc.vpcId,
+      retentionDays: network.flowLogRetentionDays,
+      // Like the edge stack's buckets: only dev may lose its flow log key (and records) on destroy.
+      preventKeyDestroy: props.env.name !== 'dev',
+    });
 
     new VpcEndpoints(this, 'endpoints', {
       namePrefix: this.namePrefix,

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { KmsKey, KmsKeyProps } from '../../modules/kms-key';
 import { StateBucket } from '../../modules/state-bucket';
 import { synthApp } from '../support/synth';
 
@@ -18,6 +19,17 @@ describe('StateBucket', () => {
     expect(one('aws_s3_bucket_ownership_controls').rule.object_ownership).toBe('BucketOwnerEnforced');
   });
 
+  test('the state key refuses terraform destroy and is aliased after the bucket', () => {
+    expect(one('aws_kms_key')).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    expect(one('aws_kms_alias').name).toBe('alias/acme-tf-state');
+  });
+
+  test('a dotted bucket name gets a valid KMS alias (KMS allows no dots)', () => {
+    const dotted = JSON.parse(Testing.synthScope((scope) => new StateBucket(scope, 'state', { bucketName: 'acme.tiketi.tf-state' })));
+    expect(Object.values<any>(dotted.resource.aws_kms_alias)[0].name).toBe('alias/acme-tiketi-tf-state');
+    expect(Object.values<any>(dotted.resource.aws_s3_bucket)[0].bucket).toBe('acme.tiketi.tf-state');
+  });
+
   test('denies every request that is not TLS', () => {
     const policy = JSON.parse(one('aws_s3_bucket_policy').policy);
     expect(policy.Statement).toContainEqual(
@@ -28,8 +40,21 @@ describe('StateBucket', () => {
 
 describe('bootstrap stack', () => {
   test('keeps its own state locally, whatever backend the other stacks use', () => {
-    const json = synthApp('dev', { kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2' }).json('bootstrap');
+    const json = synthApp('dev', { kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2', kmsKeyId: 'arn:aws:kms:ap-northeast-2:123456789012:alias/acme-tf-state' }).json('bootstrap');
     expect(Object.keys(json.terraform.backend)).toEqual(['local']);
     expect(json.terraform.backend.local.path).toMatch(/account\/bootstrap\.tfstate$/);
+  });
+});
+
+describe('KmsKey', () => {
+  const synthKey = (props: Partial<KmsKeyProps> = {}) => JSON.parse(Testing.synthScope((scope) => new KmsKey(scope, 'k', { alias: 'tiketi-test', description: 'test', ...props })));
+
+  test('prevent_destroy is on by default and off only when asked', () => {
+    expect(Object.values<any>(synthKey().resource.aws_kms_key)[0].lifecycle).toEqual({ prevent_destroy: true });
+    expect(Object.values<any>(synthKey({ preventDestroy: false }).resource.aws_kms_key)[0].lifecycle).toEqual({ prevent_destroy: false });
+  });
+
+  test.each(['acme.tf-state', 'aws/tiketi', 'bad alias', ''])('refuses the alias %j, naming the prop', (alias) => {
+    expect(() => synthKey({ alias })).toThrow(`alias got ${JSON.stringify(alias)}, expected 1-250 of letters, digits`);
   });
 });

@@ -34,9 +34,46 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     expect(onlyResource(json(), 'aws_cloudwatch_log_group').retention_in_days).toBe(env.cluster.logRetentionDays);
   });
 
-  test('access entries for exactly the configured admin and read-only roles', () => {
-    const principals = Object.values(resourcesOf(json(), 'aws_eks_access_entry')).map((e: any) => e.principal_arn.split('/').pop());
-    expect(principals.sort()).toEqual([...env.cluster.adminRoleNames, ...env.cluster.readOnlyRoleNames].sort());
+  test('access entries: the human roles of the settings and the two CI roles, each looked up at plan time, with its policy', () => {
+    const stack = json();
+    const lookups = stack.data!.aws_iam_role as Record<string, any>;
+    const entries = resourcesOf(stack, 'aws_eks_access_entry');
+    const policyOfRole = Object.fromEntries(
+      Object.values<any>(resourcesOf(stack, 'aws_eks_access_policy_association')).map((a) => {
+        const entry = entries[/aws_eks_access_entry\.([^.]+)\.principal_arn/.exec(a.principal_arn)![1]];
+        const lookup = lookups[/^\$\{data\.aws_iam_role\.([^.]+)\.arn\}$/.exec(entry.principal_arn)![1]];
+        return [lookup.name, a.policy_arn];
+      }),
+    );
+    expect(policyOfRole).toEqual({
+      'tiketi-platform-admin': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      'tiketi-developer': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
+      'tiketi-ci-infra-apply': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      'tiketi-ci-infra-plan': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
+    });
+    expect(Object.keys(entries)).toHaveLength(4);
+  });
+
+  test('every add-on carries a literal EKS version string, the one the settings pin', () => {
+    const addons = Object.values<any>(resourcesOf(json(), 'aws_eks_addon'));
+    expect(addons).toHaveLength(6);
+    for (const addon of addons) {
+      expect({ addon: addon.addon_name, version: addon.addon_version }).toEqual({ addon: addon.addon_name, version: expect.stringMatching(/^v\d+\.\d+\.\d+-eksbuild\.\d+$/) });
+      expect(addon.addon_version).toBe((env.cluster.addonVersions as Record<string, string>)[addon.addon_name]);
+    }
+    expect(json().data?.aws_eks_addon_version).toBeUndefined();
+  });
+
+  test('nodes and their volumes are tagged for cost allocation (default tags do not reach them)', () => {
+    const tags = { Project: 'tiketi', Environment: envName, Stack: 'cluster', ManagedBy: 'cdktf', Name: `tiketi-${envName}-general-node` };
+    expect(onlyResource(json(), 'aws_launch_template').tag_specifications).toEqual([
+      { resource_type: 'instance', tags },
+      { resource_type: 'volume', tags },
+    ]);
+  });
+
+  test('the secrets key refuses terraform destroy outside dev', () => {
+    expect(onlyResource(json(), 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: envName !== 'dev' });
   });
 
   test('vpc-cni prefix delegation follows the settings', () => {

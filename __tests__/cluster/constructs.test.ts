@@ -40,13 +40,45 @@ describe('EksCluster', () => {
     expect(one(json, 'aws_cloudwatch_log_group').kms_key_id).toMatch(/aws_kms_key/);
   });
 
-  test('adminRoleNames and readOnlyRoleNames become access entries with cluster-admin and view policies', () => {
-    const json = synth((s) => new EksCluster(s, 'eks', { ...base, adminRoleNames: ['ops'], readOnlyRoleNames: ['dev1', 'dev2'] }));
-    const entries = all(json, 'aws_eks_access_entry').map((e) => e.principal_arn);
-    expect(entries).toEqual([expect.stringMatching(/^arn:aws:iam::\$\{.*account_id\}:role\/ops$/), expect.stringMatching(/role\/dev1$/), expect.stringMatching(/role\/dev2$/)]);
-    const policies = all(json, 'aws_eks_access_policy_association').map((a) => a.policy_arn.split('/').pop());
-    expect(policies).toEqual(['AmazonEKSClusterAdminPolicy', 'AmazonEKSViewPolicy', 'AmazonEKSViewPolicy']);
+  test('access entries: each role looked up by name at plan time, its ARN from IAM, with its access policy', () => {
+    const json = synth((s) => new EksCluster(s, 'eks', { ...base, access: [{ role: 'ops', policy: 'cluster-admin' }, { role: 'dev1', policy: 'view' }, { role: 'ci', policy: 'admin-view' }] }));
+    const lookups = json.data!.aws_iam_role;
+    expect(Object.values<any>(lookups).map((r) => r.name).sort()).toEqual(['ci', 'dev1', 'ops']);
+    expect(Object.values<any>(lookups).every((r) => r.lifecycle === undefined)).toBe(true);
+    // Follow each association back to its entry and the entry to its lookup: role name -> access policy.
+    const entries = json.resource.aws_eks_access_entry;
+    const policyOfRole = Object.fromEntries(
+      all(json, 'aws_eks_access_policy_association').map((a) => {
+        const entry = entries[/aws_eks_access_entry\.([^.]+)\.principal_arn/.exec(a.principal_arn)![1]];
+        const lookup = lookups[/data\.aws_iam_role\.([^.]+)\.arn/.exec(entry.principal_arn)![1]];
+        return [lookup.name, a.policy_arn.split('/').pop()];
+      }),
+    );
+    expect(policyOfRole).toEqual({ ops: 'AmazonEKSClusterAdminPolicy', dev1: 'AmazonEKSViewPolicy', ci: 'AmazonEKSAdminViewPolicy' });
     expect(all(json, 'aws_eks_access_policy_association').every((a) => a.access_scope.type === 'cluster')).toBe(true);
+  });
+
+  test('an IAM Identity Center role ARN: looked up by its name, and the plan fails unless IAM returns that exact ARN', () => {
+    const sso = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/ap-northeast-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef';
+    const json = synth((s) => new EksCluster(s, 'eks', { ...base, access: [{ role: sso, policy: 'cluster-admin' }] }));
+    const [lookup] = Object.values<any>(json.data!.aws_iam_role);
+    expect(lookup.name).toBe('AWSReservedSSO_PlatformAdmin_0123456789abcdef');
+    expect(lookup.lifecycle.postcondition).toEqual([{ condition: `\${self.arn == "${sso}"}`, error_message: expect.stringContaining(sso) }]);
+  });
+
+  test.each<[string, any[], string]>([
+    ['a malformed ARN', [{ role: 'arn:aws:iam::12345:role/x', policy: 'view' }], 'access[0].role got "arn:aws:iam::12345:role/x", expected an IAM role name'],
+    ['a session ARN', [{ role: 'arn:aws:sts::123456789012:assumed-role/x/me', policy: 'view' }], 'not an STS assumed-role (session) ARN'],
+    ['a role twice, once by ARN', [{ role: 'ops', policy: 'view' }, { role: 'arn:aws:iam::123456789012:role/ops', policy: 'cluster-admin' }], 'access[1].role got "arn:aws:iam::123456789012:role/ops", a role named before'],
+  ])('fails for %s, naming the prop', (_case, access, message) => {
+    expect(() => synth((s) => new EksCluster(s, 'eks', { ...base, access }))).toThrow(message);
+  });
+
+  test('the cluster role carries the boundary; the secrets key refuses destroy unless told', () => {
+    const json = synth((s) => new EksCluster(s, 'eks', base));
+    expect(one(json, 'aws_iam_role').permissions_boundary).toBe('${data.aws_iam_policy.permissions-boundary.arn}');
+    expect(one(json, 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: true });
+    expect(one(synth((s) => new EksCluster(s, 'eks', { ...base, preventKeyDestroy: false })), 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: false });
   });
 
   test('an IAM OIDC provider trusts the cluster issuer for sts.amazonaws.com', () => {
@@ -82,6 +114,21 @@ describe('EksNodeGroup', () => {
     expect(group.node_repair_config).toEqual({ enabled: false });
   });
 
+  test('instances and volumes carry the instance tags for cost allocation, and their Name', () => {
+    const template = one(synth((s) => new EksNodeGroup(s, 'ng', { ...base, instanceTags: { Project: 'tiketi', Environment: 'test', Stack: 'cluster' } })), 'aws_launch_template');
+    const tags = { Project: 'tiketi', Environment: 'test', Stack: 'cluster', Name: 'tiketi-test-general-node' };
+    expect(template.tag_specifications).toEqual([
+      { resource_type: 'instance', tags },
+      { resource_type: 'volume', tags },
+    ]);
+  });
+
+  test('the node role carries the tiketi-boundary permissions boundary', () => {
+    const json = synth((s) => new EksNodeGroup(s, 'ng', base));
+    expect(one(json, 'aws_iam_role').permissions_boundary).toBe('${data.aws_iam_policy.permissions-boundary.arn}');
+    expect(json.data!.aws_iam_policy['permissions-boundary'].arn).toMatch(/^arn:aws:iam::\$\{data\.aws_caller_identity\..+\.account_id\}:policy\/tiketi-boundary$/);
+  });
+
   test('the node role has no CNI policy (aws-node uses Pod Identity)', () => {
     const arns = all(synth((s) => new EksNodeGroup(s, 'ng', base)), 'aws_iam_role_policy_attachment').map((a) => a.policy_arn);
     expect(arns).toEqual(['arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy', 'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly']);
@@ -89,25 +136,38 @@ describe('EksNodeGroup', () => {
 });
 
 describe('EksAddons', () => {
-  const base = { clusterName: 'tiketi-test', kubernetesVersion: '1.35' };
+  const VERSIONS = {
+    'vpc-cni': 'v1.21.1-eksbuild.7',
+    'kube-proxy': 'v1.35.3-eksbuild.2',
+    'eks-pod-identity-agent': 'v1.3.10-eksbuild.3',
+    coredns: 'v1.13.2-eksbuild.4',
+    'aws-ebs-csi-driver': 'v1.63.1-eksbuild.1',
+    'metrics-server': 'v0.9.0-eksbuild.5',
+  };
+  const base = { clusterName: 'tiketi-test', versions: VERSIONS };
   const build = (props: object = {}) =>
     synth((s) => {
       const addons = new EksAddons(s, 'addons', { ...base, ...props });
       addons.addNodeDependency([]);
     });
 
-  test('the six add-ons, versions resolved as the default for the cluster version', () => {
+  test('the six add-ons, each at its literal pinned version; no version lookup', () => {
     const json = build();
-    expect(all(json, 'aws_eks_addon').map((a) => a.addon_name).sort()).toEqual(['aws-ebs-csi-driver', 'coredns', 'eks-pod-identity-agent', 'kube-proxy', 'metrics-server', 'vpc-cni']);
-    const versions = Object.values(json.data!.aws_eks_addon_version);
-    expect(versions).toHaveLength(6);
-    expect(versions.every((v: any) => v.most_recent === false && v.kubernetes_version === '1.35')).toBe(true);
+    const addons = all(json, 'aws_eks_addon');
+    expect(addons.map((a) => [a.addon_name, a.addon_version]).sort()).toEqual(Object.entries(VERSIONS).sort());
+    expect(json.data?.aws_eks_addon_version).toBeUndefined();
+    expect(addons.every((a) => a.resolve_conflicts_on_create === 'OVERWRITE' && a.resolve_conflicts_on_update === 'OVERWRITE')).toBe(true);
   });
 
-  test('versions pins an add-on explicitly instead of resolving it', () => {
-    const json = build({ versions: { 'vpc-cni': 'v1.20.4-eksbuild.1' } });
-    expect(all(json, 'aws_eks_addon').find((a) => a.addon_name === 'vpc-cni').addon_version).toBe('v1.20.4-eksbuild.1');
-    expect(Object.values(json.data!.aws_eks_addon_version)).toHaveLength(5);
+  test('fails when an add-on version is missing or not an EKS version, naming the add-on', () => {
+    expect(() => build({ versions: { ...VERSIONS, coredns: 'latest' } })).toThrow('versions["coredns"] got "latest", expected "v<major>.<minor>.<patch>-eksbuild.<n>"');
+    const { 'metrics-server': _dropped, ...missing } = VERSIONS;
+    expect(() => build({ versions: missing })).toThrow('versions["metrics-server"] got undefined');
+  });
+
+  test('add-on role names come from the literal prefix, not from the cluster name reference', () => {
+    const roles = all(build({ clusterName: '${aws_eks_cluster.x.name}', roleNamePrefix: 'tiketi-test' }), 'aws_iam_role').map((r) => r.name);
+    expect(roles.sort()).toEqual(['tiketi-test-ebs-csi-driver', 'tiketi-test-vpc-cni']);
   });
 
   test('vpc-cni enforces network policies; prefixDelegation switches the warm pool to prefixes', () => {

@@ -31,16 +31,68 @@ describe('cluster settings validation', () => {
     expect(problemsOf(withCluster('dev', { publicAccessCidrs: ['203.0.113.1/24'] }))).toEqual([expect.stringMatching(/^dev\.cluster\.publicAccessCidrs\[0\]: got "203\.0\.113\.1\/24"/)]);
   });
 
-  test('fails when a role name is an ARN', () => {
-    expect(problemsOf(withCluster('dev', { adminRoleNames: ['arn:aws:iam::123456789012:role/admin'] }))).toEqual([expect.stringMatching(/^dev\.cluster\.adminRoleNames\[0\]: .*not an ARN/)]);
+  test.each([
+    'tiketi-platform-admin',
+    'arn:aws:iam::123456789012:role/tiketi-platform-admin',
+    'arn:aws:iam::123456789012:role/teams/platform/ops-admin',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/ap-northeast-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef',
+    'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Legacy_0123456789abcdef',
+    `arn:aws:iam::123456789012:role/${'x'.repeat(64)}`,
+  ])('accepts the admin role %s (a name, or an ARN with or without a path)', (role) => {
+    expect(problemsOf(withCluster('prod', { adminRoles: [role] }))).toEqual([]);
+  });
+
+  test.each<[string, string]>([
+    ['arn:aws:iam::12345678901:role/admin', 'expected an IAM role name (1-64 of letters, digits and +=,.@_-) or a role ARN'],
+    ['arn:aws:sts::123456789012:assumed-role/admin/me', 'not an STS assumed-role (session) ARN'],
+    ['arn:aws:iam::123456789012:user/admin', 'or a role ARN'],
+    ['arn:aws:iam::123456789012:role/', 'the name after the last "/" must be 1-64'],
+    [`arn:aws:iam::123456789012:role/${'x'.repeat(65)}`, 'the name after the last "/" must be 1-64'],
+    ['arn:aws:iam::123456789012:role/team space/admin', 'the path must start and end with "/" and hold at most 512 printable ASCII characters'],
+    [`arn:aws:iam::123456789012:role/${'p'.repeat(511)}/admin`, 'at most 512'],
+    ['admin role', 'expected an IAM role name'],
+    ['x'.repeat(65), 'expected an IAM role name'],
+  ])('fails for the admin role %s, naming the field', (role, message) => {
+    const problems = problemsOf(withCluster('dev', { adminRoles: [role] }));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^dev\.cluster\.adminRoles\[0\]: got /);
+    expect(problems[0]).toContain(message);
   });
 
   test('fails when no admin role is named', () => {
-    expect(problemsOf(withCluster('dev', { adminRoleNames: [] }))).toEqual([expect.stringMatching(/^dev\.cluster\.adminRoleNames: got \[\], expected at least one role/)]);
+    expect(problemsOf(withCluster('dev', { adminRoles: [] }))).toEqual([expect.stringMatching(/^dev\.cluster\.adminRoles: got \[\], expected at least one role/)]);
   });
 
-  test('fails when a role is both admin and read-only', () => {
-    expect(problemsOf(withCluster('dev', { readOnlyRoleNames: ['tiketi-platform-admin'] }))).toEqual([expect.stringMatching(/^dev\.cluster\.readOnlyRoleNames: got \["tiketi-platform-admin"\]/)]);
+  test('fails when a role is named twice, also once by name and once by ARN', () => {
+    expect(problemsOf(withCluster('dev', { readOnlyRoles: ['tiketi-platform-admin'] }))).toEqual([
+      'dev.cluster.readOnlyRoles[0]: got "tiketi-platform-admin", expected a role not already named in dev.cluster.adminRoles[0] (one access entry per principal)',
+    ]);
+    expect(problemsOf(withCluster('dev', { readOnlyRoles: ['arn:aws:iam::123456789012:role/tiketi-platform-admin'] }))).toHaveLength(1);
+  });
+
+  test('fails when the settings name a CI role the stack grants itself', () => {
+    expect(problemsOf(withCluster('staging', { readOnlyRoles: ['tiketi-ci-infra-plan'] }))).toEqual([
+      'staging.cluster.readOnlyRoles[0]: got "tiketi-ci-infra-plan", expected a role other than tiketi-ci-infra-apply and tiketi-ci-infra-plan (the cluster stack grants the CI roles their access itself)',
+    ]);
+  });
+
+  test('fails when an add-on version is missing or not an EKS version string', () => {
+    const versions = ENVIRONMENTS.dev.cluster.addonVersions;
+    expect(problemsOf(withCluster('dev', { addonVersions: { ...versions, coredns: 'latest' } }))).toEqual([
+      expect.stringMatching(/^dev\.cluster\.addonVersions\["coredns"\]: got "latest", expected an EKS add-on version "v<major>\.<minor>\.<patch>-eksbuild\.<n>"/),
+    ]);
+    const { 'metrics-server': _dropped, ...missing } = versions;
+    expect(problemsOf(withCluster('dev', { addonVersions: missing as typeof versions }))).toEqual([expect.stringMatching(/^dev\.cluster\.addonVersions\["metrics-server"\]: got undefined/)]);
+    expect(problemsOf(withCluster('dev', { addonVersions: { ...versions, 'aws-efs-csi-driver': 'v2.1.0-eksbuild.1' } as typeof versions }))).toEqual([
+      expect.stringMatching(/^dev\.cluster\.addonVersions: got \["aws-efs-csi-driver"\], expected only the add-ons the cluster runs/),
+    ]);
+  });
+
+  test('fails when kube-proxy is not of the cluster\'s Kubernetes version', () => {
+    const versions = ENVIRONMENTS.prod.cluster.addonVersions;
+    expect(problemsOf(withCluster('prod', { addonVersions: { ...versions, 'kube-proxy': 'v1.34.6-eksbuild.2' } }))).toEqual([
+      'prod.cluster.addonVersions["kube-proxy"]: got "v1.34.6-eksbuild.2", expected a kube-proxy of Kubernetes 1.35 ("v1.35.<patch>-eksbuild.<n>"), the cluster\'s version',
+    ]);
   });
 
   test('fails when the log retention is not a CloudWatch value', () => {

@@ -4,25 +4,44 @@ import { ENVIRONMENTS } from '../../config/environments';
 import { NetworkStack } from '../../stacks/network-stack';
 import { TiketiStack } from '../../stacks/tiketi-stack';
 
+const STATE_KEY = 'arn:aws:kms:ap-northeast-2:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
 describe('loadBackend', () => {
   test('local is the default and needs nothing', () => {
     expect(loadBackend({}, '/project')).toEqual({ kind: 'local', stateDir: '/project/terraform.state' });
   });
 
-  test('s3 takes the bucket and defaults the region', () => {
-    expect(loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state' })).toEqual({
+  test('s3 takes the bucket and the state key, and defaults the region', () => {
+    expect(loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: STATE_KEY })).toEqual({
       kind: 's3',
       bucket: 'acme-tf-state',
       region: 'ap-northeast-2',
-      kmsKeyId: undefined,
+      kmsKeyId: STATE_KEY,
     });
+  });
+
+  test('s3 accepts the state key by its alias ARN', () => {
+    const alias = 'arn:aws:kms:ap-northeast-2:123456789012:alias/acme-tf-state';
+    expect(loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: alias })).toMatchObject({ kmsKeyId: alias });
+  });
+
+  test('s3 without the state key fails, saying where the key comes from', () => {
+    expect(() => loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state' })).toThrow(
+      /TIKETI_STATE_KMS_KEY_ID: required when TIKETI_BACKEND=s3 \(the ARN of the bootstrap stack's state key.*cdktf output bootstrap.*state_kms_key_arn/,
+    );
+  });
+
+  test.each(['alias/acme-tf-state', '1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:kms:ap-northeast-2:123456789012:key/not-a-key-id'])('s3 refuses the state key %s (not a key or alias ARN)', (value) => {
+    expect(() => loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: value })).toThrow(
+      `TIKETI_STATE_KMS_KEY_ID: got ${JSON.stringify(value)}, expected the ARN of the bootstrap stack's state key`,
+    );
   });
 
   test.each<[string, NodeJS.ProcessEnv, string]>([
     ['an unknown backend', { TIKETI_BACKEND: 'gcs' }, 'TIKETI_BACKEND: got "gcs", expected one of local, s3, cloud'],
     ['s3 without a bucket', { TIKETI_BACKEND: 's3' }, 'TIKETI_STATE_BUCKET: required when TIKETI_BACKEND=s3'],
-    ['s3 with an invalid bucket name', { TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'Bad_Bucket' }, 'TIKETI_STATE_BUCKET: got "Bad_Bucket", expected an S3 bucket name'],
-    ['s3 with an invalid region', { TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_REGION: 'seoul' }, 'TIKETI_STATE_REGION: got "seoul", expected an AWS region'],
+    ['s3 with an invalid bucket name', { TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'Bad_Bucket', TIKETI_STATE_KMS_KEY_ID: STATE_KEY }, 'TIKETI_STATE_BUCKET: got "Bad_Bucket", expected an S3 bucket name'],
+    ['s3 with an invalid region', { TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: STATE_KEY, TIKETI_STATE_REGION: 'seoul' }, 'TIKETI_STATE_REGION: got "seoul", expected an AWS region'],
     ['cloud without an organization', { TIKETI_BACKEND: 'cloud' }, 'TF_CLOUD_ORGANIZATION: required when TIKETI_BACKEND=cloud'],
   ])('rejects %s with a message naming the variable', (_case, vars, message) => {
     expect(() => loadBackend(vars)).toThrow(message);
@@ -58,15 +77,17 @@ describe('state backends and cross-stack references', () => {
     expect(Object.keys(network.output).some((key) => key.startsWith('cross-stack-output-'))).toBe(true);
   });
 
-  test('s3: encrypted, lock file, key per environment and stack; remote state reads the producer key', () => {
-    const { network, consumer } = synthPair({ kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2' });
-    expect(network.terraform.backend.s3).toMatchObject({
+  test('s3: SSE-KMS with the state key, lock file, key per environment and stack; remote state reads the producer key', () => {
+    const { network, consumer } = synthPair({ kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2', kmsKeyId: STATE_KEY });
+    expect(network.terraform.backend.s3).toEqual({
       bucket: 'acme-tf-state',
       key: 'tiketi/prod/network.tfstate',
       encrypt: true,
+      kms_key_id: STATE_KEY,
       use_lockfile: true,
       region: 'ap-northeast-2',
     });
+    expect(consumer.terraform.backend.s3).toMatchObject({ encrypt: true, kms_key_id: STATE_KEY });
     const remote = consumer.data.terraform_remote_state['cross-stack-reference-input-network'];
     expect(remote.backend).toBe('s3');
     expect(remote.config).toMatchObject({ bucket: 'acme-tf-state', key: 'tiketi/prod/network.tfstate', region: 'ap-northeast-2' });

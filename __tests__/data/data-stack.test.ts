@@ -39,6 +39,17 @@ describe.each(ALL_ENVIRONMENTS)('data stack (%s)', (envName) => {
     expect('final_snapshot_identifier' in cache).toBe(!redis.disposable);
   });
 
+  test('the KMS keys of the stores refuse terraform destroy unless the store is disposable', () => {
+    const keys = Object.values<any>(resourcesOf(json(), 'aws_kms_key'));
+    const byService = (path: string) => keys.filter((k) => k['//'].metadata.path.startsWith(`data/${path}/`));
+    expect(byService('postgres').map((k) => k.lifecycle.prevent_destroy)).toEqual([!postgres.disposable]);
+    expect(byService('redis').map((k) => k.lifecycle.prevent_destroy)).toEqual([!redis.disposable]);
+  });
+
+  test('RDS: no silent Extended Support, Database Insights mode explicit', () => {
+    expect(only(json(), 'aws_db_instance')).toMatchObject({ engine_lifecycle_support: 'open-source-rds-extended-support-disabled', database_insights_mode: 'standard' });
+  });
+
   test('Valkey follows the settings: version, node type, nodes, Multi-AZ and failover, snapshots', () => {
     expect(only(json(), 'aws_elasticache_replication_group')).toMatchObject({
       replication_group_id: `tiketi-${envName}-cache`,

@@ -51,22 +51,40 @@ describe('PostgresDatabase', () => {
   });
 
   test('by default nothing is lost: deletion protection, final snapshot, kept backups, prevent_destroy, Multi-AZ, 14 days', () => {
-    const db = instanceOf(synth());
+    const json = synth();
+    const db = instanceOf(json);
     expect(db).toMatchObject({
       deletion_protection: true,
       skip_final_snapshot: false,
-      final_snapshot_identifier: 'tiketi-test-postgres-final',
       delete_automated_backups: false,
       multi_az: true,
       backup_retention_period: 14,
       lifecycle: { prevent_destroy: true },
     });
+    // The key outlives the instance: snapshots and retained backups need it.
+    expect(Object.values<any>(json.resource.aws_kms_key)[0].lifecycle).toEqual({ prevent_destroy: true });
+  });
+
+  test('the final snapshot name carries the creation time of a terraform_data that ignores later plans', () => {
+    const json = synth();
+    const [[id, suffix]] = Object.entries<any>(json.resource.terraform_data);
+    expect(suffix).toEqual({ input: { created_at: '${plantimestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(instanceOf(json).final_snapshot_identifier).toBe(`tiketi-test-postgres-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.input.created_at)}`);
+    expect(synth({ disposable: true }).resource.terraform_data).toBeUndefined();
+  });
+
+  test('no silent Extended Support, Database Insights mode explicit', () => {
+    expect(instanceOf(synth())).toMatchObject({ engine_lifecycle_support: 'open-source-rds-extended-support-disabled', database_insights_mode: 'standard' });
+    expect(instanceOf(synth({ monitoring: false })).database_insights_mode).toBe('standard');
+    expect(instanceOf(synth({ databaseInsightsMode: 'advanced' })).database_insights_mode).toBe('advanced');
   });
 
   test('disposable drops every loss guard, and says so in one prop', () => {
-    const db = instanceOf(synth({ disposable: true }));
+    const json = synth({ disposable: true });
+    const db = instanceOf(json);
     expect(db).toMatchObject({ deletion_protection: false, skip_final_snapshot: true, delete_automated_backups: true, lifecycle: { prevent_destroy: false } });
     expect(db).not.toHaveProperty('final_snapshot_identifier');
+    expect(Object.values<any>(json.resource.aws_kms_key)[0].lifecycle).toEqual({ prevent_destroy: false });
   });
 
   test('creates a rotating customer-managed key and uses it for storage, secret, Performance Insights and logs', () => {

@@ -44,21 +44,28 @@ describe('RedisCache', () => {
   });
 
   test('by default a primary and a replica in another AZ, Multi-AZ with automatic failover, 7 days of snapshots', () => {
-    expect(groupOf(synth())).toMatchObject({
+    const json = synth();
+    expect(groupOf(json)).toMatchObject({
       num_cache_clusters: 2,
       preferred_cache_cluster_azs: ['ap-northeast-2a', 'ap-northeast-2c'],
       multi_az_enabled: true,
       automatic_failover_enabled: true,
       snapshot_retention_limit: 7,
-      final_snapshot_identifier: 'tiketi-test-cache-final',
       lifecycle: { prevent_destroy: true },
     });
+    const [[id, suffix]] = Object.entries<any>(json.resource.terraform_data);
+    expect(suffix).toEqual({ input: { created_at: '${plantimestamp()}' }, lifecycle: { ignore_changes: ['input'] } });
+    expect(groupOf(json).final_snapshot_identifier).toBe(`tiketi-test-cache-final-\${formatdate("YYYYMMDDhhmmss", terraform_data.${id}.input.created_at)}`);
+    expect(json.resource.aws_kms_key.redis_kms_key_69E593A1.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   test('one node: no failover, no Multi-AZ; disposable drops the final snapshot and prevent_destroy', () => {
-    const group = groupOf(synth({ nodeCount: 1, multiAz: false, disposable: true, snapshotRetentionDays: 1 }));
+    const json = synth({ nodeCount: 1, multiAz: false, disposable: true, snapshotRetentionDays: 1 });
+    const group = groupOf(json);
     expect(group).toMatchObject({ num_cache_clusters: 1, multi_az_enabled: false, automatic_failover_enabled: false, snapshot_retention_limit: 1, lifecycle: { prevent_destroy: false } });
     expect(group).not.toHaveProperty('final_snapshot_identifier');
+    expect(json.resource.terraform_data).toBeUndefined();
+    expect(json.resource.aws_kms_key.redis_kms_key_69E593A1.lifecycle).toEqual({ prevent_destroy: false });
   });
 
   test('RBAC: a disabled default user and an IAM-authenticated app user, no password anywhere', () => {

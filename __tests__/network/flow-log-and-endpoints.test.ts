@@ -17,6 +17,7 @@ describe('VpcFlowLog', () => {
     expect(text).toHaveResourceWithProperties(CloudwatchLogGroup, { retention_in_days: 90, kms_key_id: expect.stringMatching(/^\$\{aws_kms_key\..+\.arn\}$/) });
     const key = Object.values<any>(json.resource.aws_kms_key)[0];
     expect(key.enable_key_rotation).toBe(true);
+    expect(key.lifecycle).toEqual({ prevent_destroy: true });
     const statements = JSON.parse(key.policy).Statement;
     const logs = statements.find((s: any) => s.Principal.Service?.startsWith('logs.'));
     expect(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']).toMatch(/^arn:aws:logs:.*:log-group:\*$/);
@@ -24,9 +25,20 @@ describe('VpcFlowLog', () => {
 
   test('the delivery role may write only to its own log group', () => {
     const role = Object.values<any>(json.resource.aws_iam_role)[0];
+    const account = expect.stringMatching(/^\$\{data\.aws_caller_identity\..+\.account_id\}$/);
+    // Confused deputy: only flow logs of this account and region may assume the role.
     expect(JSON.parse(role.assume_role_policy).Statement).toEqual([
-      { Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': expect.stringMatching(/^arn:aws:ec2:\$\{data\.aws_region\..+\.name\}:\$\{data\.aws_caller_identity\..+\.account_id\}:vpc-flow-log\/\*$/) },
+        },
+      },
     ]);
+    expect(role.permissions_boundary).toMatch(/^\$\{data\.aws_iam_policy\.permissions-boundary\.arn\}$/);
     const policy = JSON.parse(Object.values<any>(json.resource.aws_iam_role_policy)[0].policy);
     const logGroup = Object.keys(json.resource.aws_cloudwatch_log_group)[0];
     for (const statement of policy.Statement) {

@@ -25,26 +25,40 @@ describe('EcrRepository', () => {
     });
   });
 
-  test('lifecycle: untagged images expire after untaggedExpiryDays, then only keepImages stay', () => {
-    const policy = JSON.parse(one(synth((s) => new EcrRepository(s, 'r', { ...base, keepImages: 7, untaggedExpiryDays: 2 })), 'aws_ecr_lifecycle_policy').policy);
-    expect(policy.rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countType, r.selection.countNumber])).toEqual([
-      [1, 'untagged', 'sinceImagePushed', 2],
-      [2, 'any', 'imageCountMoreThan', 7],
+  test('lifecycle: rel-* first and never reached, then the newest keepDevImages dev-*, then untagged; nothing selects any', () => {
+    const policy = JSON.parse(one(synth((s) => new EcrRepository(s, 'r', { ...base, keepDevImages: 7, untaggedExpiryDays: 2 })), 'aws_ecr_lifecycle_policy').policy);
+    expect(policy.rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.tagPatternList, r.selection.countType, r.selection.countNumber])).toEqual([
+      [1, 'tagged', ['rel-*'], 'imageCountMoreThan', 100000],
+      [2, 'tagged', ['dev-*'], 'imageCountMoreThan', 7],
+      [3, 'untagged', undefined, 'sinceImagePushed', 2],
     ]);
+    expect(policy.rules.every((r: any) => r.action.type === 'expire' && r.selection.tagStatus !== 'any' && r.selection.tagPrefixList === undefined)).toBe(true);
   });
 
-  test('defaults: keep 10 (the seed), expire untagged after 3 days', () => {
+  test('defaults: keep 30 dev images, expire untagged after 3 days', () => {
     const policy = JSON.parse(one(synth((s) => new EcrRepository(s, 'r', base)), 'aws_ecr_lifecycle_policy').policy);
-    expect(policy.rules.map((r: any) => r.selection.countNumber)).toEqual([3, 10]);
+    expect(policy.rules.map((r: any) => r.selection.countNumber)).toEqual([100000, 30, 3]);
+  });
+
+  test.each([0, 1.5, 100000])('refuses keepDevImages %p, naming the prop', (keepDevImages) => {
+    expect(() => synth((s) => new EcrRepository(s, 'r', { ...base, keepDevImages }))).toThrow(`keepDevImages got ${keepDevImages}, expected an integer from 1 to 99999`);
   });
 });
 
 describe('GitHub OIDC', () => {
   test('the provider serves GitHub Actions tokens for STS', () => {
-    expect(one(synth((s) => new GithubOidcProvider(s, 'p')), 'aws_iam_openid_connect_provider')).toMatchObject({
+    const json = synth((s) => new GithubOidcProvider(s, 'p'));
+    expect(one(json, 'aws_iam_openid_connect_provider')).toMatchObject({
       url: 'https://token.actions.githubusercontent.com',
       client_id_list: ['sts.amazonaws.com'],
     });
+    expect((json as any).import).toBeUndefined();
+  });
+
+  test('importFromAccount adopts the account\'s existing provider through an import block', () => {
+    const json: any = synth((s) => new GithubOidcProvider(s, 'p', { importFromAccount: '123456789012' }));
+    const [id] = Object.keys(json.resource.aws_iam_openid_connect_provider);
+    expect(json.import).toEqual([{ to: `aws_iam_openid_connect_provider.${id}`, id: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com' }]);
   });
 
   test('a role trusts one repository with exact subjects and the STS audience', () => {

@@ -1,17 +1,31 @@
 import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
 import { DEFAULT_STATE_BUCKET } from '../../stacks/app';
 import { ALL_ENVIRONMENTS, resourcesOf, synthApp } from '../support/synth';
+import { arnMatches } from './arn-glob';
 
 const json = () => synthApp('prod').json('registry');
 const repo = `repo:${REGISTRY.github.owner}/${REGISTRY.github.repository}`;
-const roleNamed = (name: string): any => Object.values(resourcesOf(json(), 'aws_iam_role')).find((r: any) => r.name === name);
+const ACCOUNT = '${data.aws_caller_identity.account.account_id}';
+const roleEntry = (name: string): [string, any] => Object.entries(resourcesOf(json(), 'aws_iam_role')).find(([, r]: any) => r.name === name) as [string, any];
+const roleNamed = (name: string): any => roleEntry(name)[1];
 const trustOf = (name: string) => JSON.parse(roleNamed(name).assume_role_policy).Statement;
 const policyOf = (name: string) => {
-  const id = Object.entries(resourcesOf(json(), 'aws_iam_role')).find(([, r]: any) => r.name === name)![0];
+  const id = roleEntry(name)[0];
   const policy = Object.values(resourcesOf(json(), 'aws_iam_role_policy')).find((p: any) => p.role.includes(`aws_iam_role.${id}.`)) as any;
   return JSON.parse(policy.policy).Statement as any[];
 };
+const attachmentsOf = (name: string) => {
+  const id = roleEntry(name)[0];
+  return Object.values(resourcesOf(json(), 'aws_iam_role_policy_attachment')).filter((a: any) => a.role.includes(`aws_iam_role.${id}.`)).map((a: any) => a.policy_arn);
+};
 const actions = (statements: any[]) => statements.filter((s) => s.Effect === 'Allow').flatMap((s) => [s.Action].flat());
+const bySid = (statements: any[], sid: string) => statements.find((s) => s.Sid === sid);
+const boundaryRef = () => `\${aws_iam_policy.${Object.keys(resourcesOf(json(), 'aws_iam_policy'))[0]}.arn}`;
+const ciRoles = () => (Object.values(resourcesOf(json(), 'aws_iam_role')) as any[]).filter((r) => r.name.startsWith('tiketi-ci-'));
+
+/** Statements of `statements` that allow `action` on a resource matching `arn`. */
+const allowing = (statements: any[], action: string, arn: string) =>
+  statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => arnMatches(a, action)) && [s.Resource ?? []].flat().some((r: string) => arnMatches(r, arn)));
 
 describe('registry stack', () => {
   test('account-wide: one backend scope, no remote state of any environment', () => {
@@ -23,10 +37,21 @@ describe('registry stack', () => {
     expect(Object.values(resourcesOf(json(), 'aws_ecr_repository')).map((r: any) => r.name).sort()).toEqual(REGISTRY.services.map((s) => `tiketi-${s}`).sort());
   });
 
+  test('the roles: six CI roles and the two default human roles', () => {
+    expect(Object.values(resourcesOf(json(), 'aws_iam_role')).map((r: any) => r.name).sort()).toEqual([
+      'tiketi-ci-frontend-deploy-dev',
+      'tiketi-ci-frontend-deploy-prod',
+      'tiketi-ci-frontend-deploy-staging',
+      'tiketi-ci-image-push',
+      'tiketi-ci-infra-apply',
+      'tiketi-ci-infra-plan',
+      'tiketi-developer',
+      'tiketi-platform-admin',
+    ]);
+  });
+
   test('every CI role: federated GitHub principal, STS audience, exact subjects of this repository', () => {
-    const roles = Object.values(resourcesOf(json(), 'aws_iam_role')) as any[];
-    expect(roles.map((r) => r.name).sort()).toEqual(['tiketi-ci-frontend-deploy-dev', 'tiketi-ci-frontend-deploy-prod', 'tiketi-ci-frontend-deploy-staging', 'tiketi-ci-image-push', 'tiketi-ci-infra-apply', 'tiketi-ci-infra-plan']);
-    for (const role of roles) {
+    for (const role of ciRoles()) {
       for (const statement of JSON.parse(role.assume_role_policy).Statement) {
         expect(Object.keys(statement.Principal)).toEqual(['Federated']);
         expect(statement.Condition.StringEquals['token.actions.githubusercontent.com:aud']).toBe('sts.amazonaws.com');
@@ -37,8 +62,28 @@ describe('registry stack', () => {
     }
   });
 
+  test('human roles: people of this account, with MFA only; admin and read-only', () => {
+    for (const name of ['tiketi-platform-admin', 'tiketi-developer']) {
+      expect(trustOf(name)).toEqual([
+        {
+          Sid: expect.any(String),
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: 'sts:AssumeRole',
+          Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+        },
+      ]);
+      expect(roleNamed(name).permissions_boundary).toBeUndefined();
+    }
+    expect(attachmentsOf('tiketi-platform-admin')).toEqual(['arn:aws:iam::aws:policy/AdministratorAccess']);
+    expect(attachmentsOf('tiketi-developer')).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    const developer = policyOf('tiketi-developer');
+    expect(bySid(developer, 'NoSecretValues')).toMatchObject({ Effect: 'Deny', Action: expect.arrayContaining(['secretsmanager:GetSecretValue']) });
+    expect(allowing(developer, 'ssm:StartSession', 'arn:aws:ssm:ap-northeast-2::document/AWS-StartPortForwardingSessionToRemoteHost')).toHaveLength(1);
+  });
+
   test('no policy allows iam:* or *', () => {
-    for (const policy of Object.values(resourcesOf(json(), 'aws_iam_role_policy')) as any[]) {
+    for (const policy of [...Object.values(resourcesOf(json(), 'aws_iam_role_policy')), ...Object.values(resourcesOf(json(), 'aws_iam_policy'))] as any[]) {
       const allowed = actions(JSON.parse(policy.policy).Statement);
       expect(allowed).not.toContain('iam:*');
       expect(allowed).not.toContain('*');
@@ -56,36 +101,150 @@ describe('registry stack', () => {
     expect(statements.filter((s) => s.Resource === '*').flatMap((s) => s.Action)).toEqual(['ecr:GetAuthorizationToken']);
   });
 
-  test.each(ALL_ENVIRONMENTS)('frontend deploy (%s): its branch, its bucket pattern, its tagged distributions', (env) => {
+  test.each(ALL_ENVIRONMENTS)('frontend deploy (%s): its branch, exactly its bucket (not the log bucket), its tagged distributions, its three parameters', (env) => {
     const name = `tiketi-ci-frontend-deploy-${env}`;
     expect(trustOf(name)[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([`${repo}:ref:refs/heads/${ENVIRONMENTS[env].gitops.branch}`]);
     const statements = policyOf(name);
     const s3 = statements.filter((s) => s.Action.some((a: string) => a.startsWith('s3:')));
-    expect(s3.flatMap((s) => [s.Resource].flat()).every((r: string) => r.startsWith(`arn:aws:s3:::tiketi-frontend-${env}*`))).toBe(true);
+    expect(s3.flatMap((s) => [s.Resource].flat()).sort()).toEqual([`arn:aws:s3:::tiketi-frontend-${env}`, `arn:aws:s3:::tiketi-frontend-${env}/*`]);
+    for (const logs of [`arn:aws:s3:::tiketi-frontend-${env}-logs`, `arn:aws:s3:::tiketi-frontend-${env}-logs/AWSLogs/x.gz`]) {
+      expect(allowing(statements, 's3:DeleteObject', logs)).toEqual([]);
+      expect(allowing(statements, 's3:ListBucket', logs)).toEqual([]);
+    }
     const cloudfront = statements.find((s) => s.Action.includes('cloudfront:CreateInvalidation'));
     expect(cloudfront.Condition.StringEquals).toEqual({ 'aws:ResourceTag/Project': 'tiketi', 'aws:ResourceTag/Environment': env });
+    expect(bySid(statements, 'ReadFrontendParameters')).toEqual({
+      Sid: 'ReadFrontendParameters',
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter'],
+      Resource: ['bucket', 'distribution-id', 'api-url'].map((p) => `arn:aws:ssm:ap-northeast-2:${ACCOUNT}:parameter/tiketi/${env}/frontend/${p}`),
+    });
   });
 
-  test('infra plan: pull requests and env branches; ReadOnlyAccess plus state read, secrets denied', () => {
+  test('infra plan: pull requests and env branches; ReadOnlyAccess plus state read, secrets denied but the frontend facts', () => {
     const subs: string[] = trustOf('tiketi-ci-infra-plan')[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
     expect(subs).toContain(`${repo}:pull_request`);
-    const attachments = Object.values(resourcesOf(json(), 'aws_iam_role_policy_attachment')).map((a: any) => a.policy_arn);
-    expect(attachments).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
+    expect(attachmentsOf('tiketi-ci-infra-plan')).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const statements = policyOf('tiketi-ci-infra-plan');
     const writes = statements.filter((s) => s.Effect === 'Allow' && s.Action.includes('s3:PutObject'));
     expect(writes.map((s) => s.Resource)).toEqual([`arn:aws:s3:::${DEFAULT_STATE_BUCKET}/*.tflock`]);
-    expect(statements.find((s) => s.Effect === 'Deny' && s.Action.includes('secretsmanager:GetSecretValue'))).toBeDefined();
+    expect(bySid(statements, 'NoSecretValues')).toMatchObject({ Effect: 'Deny', Resource: '*', Action: expect.arrayContaining(['secretsmanager:GetSecretValue']) });
+    const parameters = bySid(statements, 'NoParameterValuesButFrontendFacts');
+    expect(parameters.Action).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory']));
+    const [publicParameters, ...frontend] = [...parameters.NotResource].reverse();
+    expect(publicParameters).toBe('arn:aws:ssm:ap-northeast-2::parameter/aws/service/*');
+    expect(frontend).toHaveLength(9);
+    expect(frontend.every((r: string) => /:parameter\/tiketi\/(dev|staging|prod)\/frontend\/(bucket|distribution-id|api-url)$/.test(r))).toBe(true);
+    // A secret parameter of an environment stays denied.
+    expect([...parameters.NotResource].some((r: string) => arnMatches(r, `arn:aws:ssm:ap-northeast-2:${ACCOUNT}:parameter/tiketi/prod/payment/api-key`))).toBe(false);
   });
 
-  test('infra apply: only the protected GitHub environment; IAM limited to tiketi-* and never the CI identities', () => {
+  test.each(['tiketi-ci-infra-plan', 'tiketi-ci-infra-apply'])('%s may port-forward into the private API, and only that', (name) => {
+    const statements = policyOf(name);
+    expect(bySid(statements, 'PortForwardOnApiAccessHosts')).toEqual({
+      Sid: 'PortForwardOnApiAccessHosts',
+      Effect: 'Allow',
+      Action: ['ssm:StartSession'],
+      Resource: `arn:aws:ec2:ap-northeast-2:${ACCOUNT}:instance/*`,
+      Condition: { StringEquals: { 'ssm:resourceTag/tiketi:role': 'api-access' }, BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+    });
+    const documents = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('ssm:StartSession') && /document/.test(JSON.stringify(s.Resource)));
+    expect(documents.map((s) => s.Resource)).toEqual(['arn:aws:ssm:ap-northeast-2::document/AWS-StartPortForwardingSessionToRemoteHost']);
+    expect(allowing(statements, 'ssm:StartSession', 'arn:aws:ssm:ap-northeast-2::document/SSM-SessionManagerRunShell')).toEqual([]);
+    // Terraform turns `$${` into `${`: IAM gets the policy variable, so a session can be ended only by its starter.
+    expect(bySid(statements, 'EndOrResumeOwnSessions')).toMatchObject({
+      Action: ['ssm:TerminateSession', 'ssm:ResumeSession'],
+      Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
+    });
+    expect(actions(statements)).not.toContain('ssm:SendCommand');
+    expect(statements.filter((s) => s.Effect === 'Deny').some((s) => [s.Action].flat().some((a: string) => arnMatches(a, 'ssm:StartSession')))).toBe(false);
+  });
+
+  test('infra apply: only the protected GitHub environment, sessions of 3 hours', () => {
     expect(trustOf('tiketi-ci-infra-apply')[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([`${repo}:environment:${REGISTRY.github.applyEnvironment}`]);
+    expect(roleNamed('tiketi-ci-infra-apply').max_session_duration).toBe(10800);
+  });
+
+  test('infra apply: every role it creates or whose policies or trust it changes must carry tiketi-boundary', () => {
     const statements = policyOf('tiketi-ci-infra-apply');
-    const iamAllowed = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('iam:')));
-    for (const s of iamAllowed) {
-      if (s.Resource === '*') expect(s.Condition).toBeDefined();
-      else expect([s.Resource].flat().every((r: string) => /:role\/tiketi-\*|:policy\/tiketi-\*|:instance-profile\/tiketi-\*|:oidc-provider\/oidc\.eks\./.test(r))).toBe(true);
+    const bounded = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'];
+    for (const action of bounded) {
+      const grants = allowing(statements, action, `arn:aws:iam::${ACCOUNT}:role/tiketi-prod-anything`);
+      expect({ action, count: grants.length }).toEqual({ action, count: 1 });
+      expect({ action, condition: grants[0].Condition.StringEquals }).toEqual({ action, condition: { 'iam:PermissionsBoundary': boundaryRef() } });
     }
-    const deny = statements.find((s) => s.Effect === 'Deny');
-    expect(deny.Resource).toEqual(expect.arrayContaining([expect.stringMatching(/role\/tiketi-ci-\*$/), expect.stringMatching(/oidc-provider\/token\.actions\.githubusercontent\.com$/)]));
+    expect(bySid(statements, 'NeverRemoveABoundary')).toEqual({ Sid: 'NeverRemoveABoundary', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: '*' });
+    expect(bySid(statements, 'NeverAnotherBoundary')).toEqual({
+      Sid: 'NeverAnotherBoundary',
+      Effect: 'Deny',
+      Action: ['iam:CreateRole', 'iam:PutRolePermissionsBoundary'],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'iam:PermissionsBoundary': boundaryRef() } },
+    });
+    expect(bySid(statements, 'NeverChangeTheBoundaryPolicy')).toMatchObject({ Effect: 'Deny', Resource: boundaryRef(), Action: expect.arrayContaining(['iam:CreatePolicyVersion', 'iam:DeletePolicy', 'iam:SetDefaultPolicyVersion']) });
+  });
+
+  test('infra apply: attaches only the allowlisted managed policies and its own tiketi-<env>-* policies', () => {
+    const attach = allowing(policyOf('tiketi-ci-infra-apply'), 'iam:AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:role/tiketi-dev-x`);
+    expect(attach).toHaveLength(1);
+    expect(attach[0].Condition.ArnLike['iam:PolicyARN']).toEqual([
+      'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+      'arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy',
+      'arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly',
+      'arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy',
+      'arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy',
+      'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
+      'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
+      `arn:aws:iam::${ACCOUNT}:policy/tiketi-dev-*`,
+      `arn:aws:iam::${ACCOUNT}:policy/tiketi-staging-*`,
+      `arn:aws:iam::${ACCOUNT}:policy/tiketi-prod-*`,
+    ]);
+    const allowlist: string[] = attach[0].Condition.ArnLike['iam:PolicyARN'];
+    for (const never of ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', `arn:aws:iam::${ACCOUNT}:policy/tiketi-boundary`]) {
+      expect(allowlist.some((pattern) => arnMatches(pattern, never))).toBe(false);
+    }
+  });
+
+  test('infra apply: no IAM write reaches the human roles, the CI roles, the boundary or the GitHub provider', () => {
+    const statements = policyOf('tiketi-ci-infra-apply');
+    const writes = ['iam:CreateRole', 'iam:DeleteRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UpdateRole', 'iam:PassRole', 'iam:CreatePolicyVersion', 'iam:DeleteOpenIDConnectProvider'];
+    const outOfReach = [
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-platform-admin`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-developer`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-apply`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-plan`,
+      `arn:aws:iam::${ACCOUNT}:policy/tiketi-boundary`,
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+      `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/ap-northeast-2/AWSReservedSSO_Admin_0123456789abcdef`,
+    ];
+    for (const action of writes) for (const arn of outOfReach) expect({ action, arn, allowed: allowing(statements, action, arn).length }).toEqual({ action, arn, allowed: 0 });
+    const deny = bySid(statements, 'NeverTouchHumanOrCiIdentities');
+    const roleId = (name: string) => roleEntry(name)[0];
+    expect(deny.Resource).toEqual([
+      `\${aws_iam_role.${roleId('tiketi-platform-admin')}.arn}`,
+      `\${aws_iam_role.${roleId('tiketi-developer')}.arn}`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-*`,
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    ]);
+  });
+
+  test('tiketi-boundary: platform services, IAM reads, no IAM write, no account or organization change', () => {
+    const [boundary] = Object.values<any>(resourcesOf(json(), 'aws_iam_policy'));
+    expect(boundary.name).toBe('tiketi-boundary');
+    const statements = JSON.parse(boundary.policy).Statement;
+    const allowedIam = actions(statements).filter((a: string) => a.startsWith('iam:'));
+    expect(allowedIam.every((a: string) => /^iam:(Get|List)/.test(a) || a === 'iam:CreateServiceLinkedRole')).toBe(true);
+    expect(bySid(statements, 'ServiceLinkedRolesOfThePlatform').Condition).toEqual({
+      StringEquals: { 'iam:AWSServiceName': ['elasticloadbalancing.amazonaws.com', 'autoscaling.amazonaws.com', 'eks.amazonaws.com', 'eks-nodegroup.amazonaws.com'] },
+    });
+    const denied = statements.filter((s: any) => s.Effect === 'Deny').flatMap((s: any) => s.Action);
+    for (const write of ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole', 'iam:CreateAccessKey', 'iam:CreateUser', 'iam:DeleteRolePermissionsBoundary', 'organizations:LeaveOrganization', 'account:PutAlternateContact']) {
+      expect({ write, denied: denied.some((pattern: string) => arnMatches(pattern, write)) }).toEqual({ write, denied: true });
+    }
+    expect(denied.some((pattern: string) => arnMatches(pattern, 'iam:CreateServiceLinkedRole'))).toBe(false);
+  });
+
+  test('the GitHub OIDC provider is created unless the settings import the existing one', () => {
+    expect(json().import).toBeUndefined();
   });
 });

@@ -1,7 +1,15 @@
-import { REGISTRY } from '../../config/environments';
+import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
 import { RegistrySettings } from '../../config/settings';
 import { validateRegistry } from '../../config/validate';
+import { Problems } from '../../config/validation/problems';
+import { validateRegistrySettings } from '../../config/validation/registry';
 import { problemsFrom } from '../support/settings';
+
+function validateRegistrySettingsOnly(environments: typeof ENVIRONMENTS): void {
+  const problems = new Problems();
+  validateRegistrySettings(REGISTRY, environments, problems);
+  problems.throwIfAny();
+}
 
 describe('registry settings validation', () => {
   const problemsOfRegistry = (change: Partial<RegistrySettings>): string[] => problemsFrom(() => validateRegistry({ ...REGISTRY, ...change }));
@@ -15,8 +23,17 @@ describe('registry settings validation', () => {
   test('fails when services repeat', () => {
     expect(problemsOfRegistry({ services: ['backend', 'backend'] })).toEqual([expect.stringMatching(/^registry\.services: .*distinct services/)]);
   });
-  test('fails when keepImages is zero', () => {
-    expect(problemsOfRegistry({ keepImages: 0 })).toEqual([expect.stringMatching(/^registry\.keepImages: got 0, expected an integer from 1 to 1000/)]);
+  test('fails when keepDevImages is zero', () => {
+    expect(problemsOfRegistry({ keepDevImages: 0 })).toEqual([expect.stringMatching(/^registry\.keepDevImages: got 0, expected an integer from 1 to 1000/)]);
+  });
+  test('fails when the OIDC provider mode is unknown', () => {
+    expect(problemsOfRegistry({ github: { ...REGISTRY.github, oidcProvider: 'adopt' as any } })).toEqual([expect.stringMatching(/^registry\.github\.oidcProvider: got "adopt", expected one of "create", "import"/)]);
+  });
+  test('fails when an environment\'s bucket suffix would widen the frontend deploy role', () => {
+    const broken = { ...ENVIRONMENTS, staging: { ...ENVIRONMENTS.staging, edge: { ...ENVIRONMENTS.staging.edge, bucketSuffix: '*' } } };
+    expect(problemsFrom(() => validateRegistrySettingsOnly(broken))).toEqual([
+      'staging.edge.bucketSuffix: got "*", which makes the frontend bucket "tiketi-frontend-staging-*" the CI role may write; S3 requires no wildcards',
+    ]);
   });
   test('fails when untagged images would never expire', () => {
     expect(problemsOfRegistry({ untaggedExpiryDays: 0 })).toEqual([expect.stringMatching(/^registry\.untaggedExpiryDays: got 0/)]);

@@ -1,4 +1,4 @@
-import { addressesOf, synthApp } from '../support/synth';
+import { addressesOf, hclList, synthApp } from '../support/synth';
 import { describeWithTerraform, initWorkdir, mockAwsProvider, preventedDestroys, terraformTest, validateWorkdir } from '../support/terraform';
 import { DEFAULT_STATE_BUCKET } from '../../stacks/app';
 
@@ -34,11 +34,15 @@ run "apply" {
     condition     = startswith(output.state_kms_key_arn, "arn:aws:kms:")
     error_message = "state key ARN not output"
   }
+  assert {
+    condition     = alltrue([for a in ${hclList(json(), 'aws_kms_alias')} : can(regex("^alias/[a-zA-Z0-9/_-]+$", a.name))])
+    error_message = "the state key alias is not a valid KMS alias name"
+  }
 }
 `,
     );
     expect(output).toMatch(/2 passed, 0 failed/);
-    // Teardown tried to destroy the bucket and prevent_destroy refused: the protection works for real.
-    expect(preventedDestroys(output)).toEqual(addressesOf(json(), 'aws_s3_bucket'));
+    // Teardown tried to destroy the bucket and its key, and prevent_destroy refused: the protection works for real.
+    expect(preventedDestroys(output)).toEqual([...addressesOf(json(), 'aws_kms_key'), ...addressesOf(json(), 'aws_s3_bucket')].sort());
   });
 });

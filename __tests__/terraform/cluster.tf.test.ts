@@ -1,13 +1,15 @@
+import { Testing } from 'cdktf';
 import { ENVIRONMENTS } from '../../config/environments';
 import { clusterName } from '../../config/naming';
-import { ALL_ENVIRONMENTS, addressOf, hclList } from '../support/synth';
-import { describeStackWithTerraform, mockAwsProvider, remoteStateOverrides, terraformTest } from '../support/terraform';
+import { ALL_ENVIRONMENTS, addressOf, addressesOf, hclList } from '../support/synth';
+import { EksCluster } from '../../modules/eks-cluster';
+import { describeStackWithTerraform, describeWithTerraform, initWorkdir, mockAwsProvider, preventedDestroys, remoteStateOverrides, terraformTest } from '../support/terraform';
 
-/** Add-on versions the mocked `aws_eks_addon_version` returns (a real plan resolves EKS's default version). */
-const MOCK_ADDON_VERSION = 'v1.0.0-eksbuild.1';
+/** What IAM returns for a role looked up by name (the lookups are overridden one by one below). */
+const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 
-const EXTRA_MOCKS = `  mock_data "aws_eks_addon_version" {
-    defaults = { version = "${MOCK_ADDON_VERSION}" }
+const EXTRA_MOCKS = `  mock_data "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
   }
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", arn = "arn:aws:ec2:ap-northeast-2:123456789012:launch-template/lt-0123456789abcdef0", latest_version = 1 }
@@ -26,13 +28,24 @@ describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir })
     const vpcCni = addressOf(stack, 'aws_eks_addon', (c) => c.addon_name === 'vpc-cni');
     const associations = hclList(stack, 'aws_eks_pod_identity_association');
     const accessPolicies = hclList(stack, 'aws_eks_access_policy_association');
+    const accessEntries = hclList(stack, 'aws_eks_access_entry');
     const group = settings.nodeGroup;
+    const lookups = Object.entries<any>(stack.data!.aws_iam_role);
+    const principals = [...settings.adminRoles, ...settings.readOnlyRoles, 'tiketi-ci-infra-apply', 'tiketi-ci-infra-plan'];
+    const roleOverrides = lookups
+      .map(([id, lookup]) => `override_data {\n  target = data.aws_iam_role.${id}\n  values = { arn = "${roleArn(lookup.name)}" }\n}`)
+      .join('\n\n');
+    const policyOf = (name: string) =>
+      `[for a in ${accessPolicies} : a.policy_arn if a.principal_arn == "${roleArn(name)}"] == ["arn:aws:eks::aws:cluster-access-policy/${name === 'tiketi-ci-infra-plan' ? 'AmazonEKSAdminViewPolicy' : settings.readOnlyRoles.includes(name) ? 'AmazonEKSViewPolicy' : 'AmazonEKSClusterAdminPolicy'}"]`;
     const output = terraformTest(
       dir(),
       'cluster',
       `${mockAwsProvider({ extra: EXTRA_MOCKS })}
 
 ${remoteStateOverrides(stack)}
+
+# Each access entry principal as IAM returns it for the name looked up.
+${roleOverrides}
 
 # The issuer and endpoint must look real: the OIDC provider validates its URL.
 override_resource {
@@ -105,8 +118,20 @@ run "plan" {
   error_message = "controller pod identity associations differ"
   }
   assert {
-  condition     = length(${accessPolicies}) == ${settings.adminRoleNames.length + settings.readOnlyRoleNames.length}
-  error_message = "one access policy association per admin and read-only role expected"
+  condition     = alltrue([for a in ${addons} : can(regex("^v[0-9]+[.][0-9]+[.][0-9]+-eksbuild[.][0-9]+$", a.addon_version))])
+  error_message = "an add-on has no literal EKS version at plan time"
+  }
+  assert {
+  condition     = { for a in ${addons} : a.addon_name => a.addon_version } == ${JSON.stringify(settings.addonVersions)}
+  error_message = "add-on versions differ from the pinned settings"
+  }
+  assert {
+  condition     = alltrue([for t in ${template}.tag_specifications : t.tags.Project == "tiketi" && t.tags.Environment == "${envName}" && t.tags.Stack == "cluster"]) && toset([for t in ${template}.tag_specifications : t.resource_type]) == toset(["instance", "volume"])
+  error_message = "node instances or volumes lack the cost allocation tags"
+  }
+  assert {
+  condition     = alltrue([for r in ${hclList(stack, 'aws_iam_role')} : r.permissions_boundary == data.aws_iam_policy.permissions-boundary.arn]) && endswith(data.aws_iam_policy.permissions-boundary.arn, ":policy/tiketi-boundary")
+  error_message = "a role lacks the tiketi-boundary permissions boundary"
   }
 }
 
@@ -114,9 +139,10 @@ run "apply" {
   command = apply
 
   assert {
-  condition     = alltrue([for a in ${addons} : a.addon_version == "${MOCK_ADDON_VERSION}"])
-  error_message = "add-on versions are not the resolved ones"
+  condition     = toset([for e in ${accessEntries} : e.principal_arn]) == toset(${JSON.stringify(principals.map(roleArn))}) && length(${accessEntries}) == ${principals.length}
+  error_message = "access entries are not exactly the looked-up human and CI roles"
   }
+${principals.map((name) => `  assert {\n  condition     = ${policyOf(name)}\n  error_message = "${name} does not get its access policy"\n  }`).join('\n')}
   assert {
   condition     = output.oidc_provider_arn != "" && output.cluster_name == "${clusterName(envName)}" && output.region == "${ENVIRONMENTS[envName].region}"
   error_message = "outputs for the argocd stack are missing"
@@ -124,6 +150,52 @@ run "apply" {
   assert {
   condition     = startswith(${hclList(stack, 'aws_iam_openid_connect_provider')}[0].url, "https://oidc.eks.")
   error_message = "OIDC provider does not point at the cluster issuer"
+  }
+}
+`,
+    );
+    expect(output).toMatch(/2 passed, 0 failed/);
+    // Outside dev the secrets key refuses the teardown: prevent_destroy at work.
+    expect(preventedDestroys(output)).toEqual(envName === 'dev' ? [] : addressesOf(stack, 'aws_kms_key'));
+  });
+});
+
+describeWithTerraform('terraform: an access entry principal given by ARN', () => {
+  const sso = 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/ap-northeast-2/AWSReservedSSO_PlatformAdmin_0123456789abcdef';
+  let dir: string;
+  let lookup: string;
+  beforeAll(() => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => new EksCluster(scope, 'eks', { clusterName: 'tiketi-test', kubernetesVersion: '1.35', subnetIds: ['subnet-a', 'subnet-b'], logRetentionDays: 30, access: [{ role: sso, policy: 'cluster-admin' }] })),
+    );
+    lookup = `data.aws_iam_role.${Object.keys(json.data.aws_iam_role)[0]}`;
+    dir = initWorkdir(json, 'cluster-principal');
+  });
+
+  test('the plan fails when IAM returns another ARN for the name, and passes with the exact one', () => {
+    const output = terraformTest(
+      dir,
+      'principal',
+      `${mockAwsProvider({ extra: EXTRA_MOCKS })}
+
+run "same_name_other_path" {
+  command = plan
+  override_data {
+    target = ${lookup}
+    values = { arn = "arn:aws:iam::123456789012:role/AWSReservedSSO_PlatformAdmin_0123456789abcdef" }
+  }
+  expect_failures = [${lookup}]
+}
+
+run "exact_arn" {
+  command = plan
+  override_data {
+    target = ${lookup}
+    values = { arn = "${sso}" }
+  }
+  assert {
+    condition     = ${lookup}.name == "AWSReservedSSO_PlatformAdmin_0123456789abcdef"
+    error_message = "the role is not looked up by the name after the last slash"
   }
 }
 `,

@@ -28,6 +28,9 @@ describeWithTerraform('terraform: registry stack', () => {
     const repositories = hclList(stack, 'aws_ecr_repository');
     const policies = hclList(stack, 'aws_ecr_lifecycle_policy');
     const applyRole = addressOf(stack, 'aws_iam_role', (c) => c.name === 'tiketi-ci-infra-apply');
+    const applyPolicy = addressOf(stack, 'aws_iam_role_policy', (c) => c.role.includes(applyRole.split('.')[1]));
+    const boundary = addressOf(stack, 'aws_iam_policy', (c) => c.name === 'tiketi-boundary');
+    const humanRoles = hclList(stack, 'aws_iam_role', (_, c) => !String(c.name).startsWith('tiketi-ci-'));
     const names = REGISTRY.services.map((s) => `tiketi-${s}`);
     const output = terraformTest(
       dir,
@@ -46,8 +49,28 @@ run "plan" {
     error_message = "a repository is mutable, unscanned or not KMS-encrypted"
   }
   assert {
-    condition     = alltrue([for p in ${policies} : jsondecode(p.policy).rules[1].selection.countNumber == ${REGISTRY.keepImages} && jsondecode(p.policy).rules[0].selection.countNumber == ${REGISTRY.untaggedExpiryDays}])
-    error_message = "lifecycle policy differs from the settings"
+    condition     = alltrue([for p in ${policies} : [for r in jsondecode(p.policy).rules : r.rulePriority] == [1, 2, 3]])
+    error_message = "lifecycle rules are not in priority order 1, 2, 3"
+  }
+  assert {
+    condition     = alltrue([for p in ${policies} : jsondecode(p.policy).rules[0].selection.tagPatternList == ["rel-*"] && jsondecode(p.policy).rules[0].selection.countNumber == 100000])
+    error_message = "rule 1 does not claim every rel-* image with a count that cannot be reached"
+  }
+  assert {
+    condition     = alltrue([for p in ${policies} : jsondecode(p.policy).rules[1].selection.tagPatternList == ["dev-*"] && jsondecode(p.policy).rules[1].selection.countNumber == ${REGISTRY.keepDevImages} && jsondecode(p.policy).rules[2].selection.countNumber == ${REGISTRY.untaggedExpiryDays}])
+    error_message = "dev or untagged rule differs from the settings"
+  }
+  assert {
+    condition     = alltrue([for p in ${policies} : alltrue([for r in jsondecode(p.policy).rules : r.selection.tagStatus != "any"])])
+    error_message = "a lifecycle rule selects any image"
+  }
+  assert {
+    condition     = ${boundary}.name == "tiketi-boundary"
+    error_message = "the permissions boundary policy is missing"
+  }
+  assert {
+    condition     = toset([for r in ${humanRoles} : r.name]) == toset(["tiketi-platform-admin", "tiketi-developer"]) && alltrue([for r in ${humanRoles} : jsondecode(r.assume_role_policy).Statement[0].Condition.Bool["aws:MultiFactorAuthPresent"] == "true"])
+    error_message = "the default human roles are missing or do not require MFA"
   }
   assert {
     condition     = length(${hclList(stack, 'aws_iam_role', (_, c) => String(c.name).startsWith('tiketi-ci-frontend-deploy-'))}) == ${ALL_ENVIRONMENTS.length}
@@ -66,6 +89,18 @@ run "apply" {
   assert {
     condition     = alltrue([for r in ${repositories} : startswith(r.arn, "arn:aws:ecr:")])
     error_message = "repositories were not created"
+  }
+  assert {
+    condition     = [for s in jsondecode(${applyPolicy}.policy).Statement : s.Condition.StringEquals["ssm:resourceTag/aws:ssmmessages:session-id"] if s.Sid == "EndOrResumeOwnSessions"] == ["$\${aws:userid}"]
+    error_message = "IAM does not receive the policy variable aws:userid for the own-session condition"
+  }
+  assert {
+    condition     = alltrue([for s in jsondecode(${applyPolicy}.policy).Statement : s.Condition.StringEquals["iam:PermissionsBoundary"] == ${boundary}.arn if s.Sid == "CreateAndChangeRolesOnlyWithTheBoundary"])
+    error_message = "the apply role's boundary condition does not name the tiketi-boundary policy"
+  }
+  assert {
+    condition     = ${applyRole}.max_session_duration == 10800
+    error_message = "the apply role's sessions are too short for a first deploy"
   }
 }
 `,

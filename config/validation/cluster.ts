@@ -1,6 +1,7 @@
 import { UnknownInstanceTypeError, checkPodCapacity } from '../capacity';
 import { parseCidr } from '../cidr';
-import { EnvironmentSettings } from '../settings';
+import { CI_ROLE_NAMES, EKS_ADDON_NAMES, EnvironmentSettings } from '../settings';
+import { parseRolePrincipal } from './iam';
 import { LOG_RETENTION_DAYS, Problems } from './problems';
 
 /**
@@ -9,8 +10,11 @@ import { LOG_RETENTION_DAYS, Problems } from './problems';
  */
 export const STANDARD_SUPPORT_VERSIONS = ['1.35'] as const;
 
-/** IAM role names: 1-64 characters of `[\w+=,.@-]`. */
-const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+/** EKS add-on versions: `v<major>.<minor>.<patch>-eksbuild.<build>`, e.g. `v1.22.3-eksbuild.1`. */
+export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+
+/** The CI roles whose access entries the cluster stack adds itself (docs/platform-contracts.md). */
+const STACK_GRANTED_ROLES: readonly string[] = [CI_ROLE_NAMES.infraApply, CI_ROLE_NAMES.infraPlan];
 
 /** EC2 instance type names such as `t3.medium`. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -19,7 +23,7 @@ export function validateCluster(env: EnvironmentSettings, problems: Problems): v
   const cluster = env.cluster;
   const at = `${env.name}.cluster`;
 
-  problems.oneOf(`${at}.kubernetesVersion`, cluster.kubernetesVersion, STANDARD_SUPPORT_VERSIONS);
+  const versionOk = problems.oneOf(`${at}.kubernetesVersion`, cluster.kubernetesVersion, STANDARD_SUPPORT_VERSIONS);
 
   cluster.publicAccessCidrs.forEach((text, i) => {
     const field = `${at}.publicAccessCidrs[${i}]`;
@@ -30,13 +34,8 @@ export function validateCluster(env: EnvironmentSettings, problems: Problems): v
     }
   });
 
-  const roleLists = { adminRoleNames: cluster.adminRoleNames, readOnlyRoleNames: cluster.readOnlyRoleNames } as const;
-  for (const [name, roles] of Object.entries(roleLists)) {
-    roles.forEach((role, i) => problems.check(ROLE_NAME.test(role), `${at}.${name}[${i}]`, role, 'an IAM role name (1-64 of letters, digits and +=,.@_-), not an ARN'));
-  }
-  problems.check(cluster.adminRoleNames.length > 0, `${at}.adminRoleNames`, cluster.adminRoleNames, 'at least one role (the cluster has no implicit creator admin)');
-  const both = cluster.adminRoleNames.filter((role) => cluster.readOnlyRoleNames.includes(role));
-  problems.check(both.length === 0, `${at}.readOnlyRoleNames`, both, 'roles not also listed in adminRoleNames (one access entry per principal)');
+  validateAccessRoles(env, problems);
+  validateAddonVersions(env, versionOk, problems);
 
   problems.oneOf(`${at}.logRetentionDays`, cluster.logRetentionDays, LOG_RETENTION_DAYS);
 
@@ -58,6 +57,43 @@ export function validateCluster(env: EnvironmentSettings, problems: Problems): v
   problems.checkInteger(`${ng}.diskSizeGb`, group.diskSizeGb, 20, 1000);
 
   if (sizesOk && group.instanceTypes.length > 0) validateCapacity(env, problems);
+}
+
+/**
+ * Access entry principals: role names or role ARNs by IAM's rules, one entry per role (an ARN and a name
+ * of the same role count once), none of the CI roles the stack grants itself, at least one admin.
+ */
+function validateAccessRoles(env: EnvironmentSettings, problems: Problems): void {
+  const at = `${env.name}.cluster`;
+  const seen = new Map<string, string>();
+  for (const field of ['adminRoles', 'readOnlyRoles'] as const) {
+    env.cluster[field].forEach((text, i) => {
+      const where = `${at}.${field}[${i}]`;
+      const parsed = parseRolePrincipal(text);
+      if (!parsed.ok) return problems.add(where, text, parsed.allowed);
+      const { name } = parsed.principal;
+      if (STACK_GRANTED_ROLES.includes(name)) return problems.add(where, text, `a role other than ${STACK_GRANTED_ROLES.join(' and ')} (the cluster stack grants the CI roles their access itself)`);
+      const earlier = seen.get(name);
+      if (earlier !== undefined) return problems.add(where, text, `a role not already named in ${earlier} (one access entry per principal)`);
+      seen.set(name, where);
+    });
+  }
+  problems.check(env.cluster.adminRoles.length > 0, `${at}.adminRoles`, env.cluster.adminRoles, 'at least one role (the cluster has no implicit creator admin)');
+}
+
+/** Every add-on pinned, in EKS's version format; kube-proxy follows the Kubernetes minor by definition. */
+function validateAddonVersions(env: EnvironmentSettings, kubernetesVersionOk: boolean, problems: Problems): void {
+  const at = `${env.name}.cluster.addonVersions`;
+  const versions: Readonly<Record<string, string>> = env.cluster.addonVersions;
+  for (const name of EKS_ADDON_NAMES) {
+    const version = versions[name];
+    if (!problems.check(typeof version === 'string' && EKS_ADDON_VERSION.test(version), `${at}["${name}"]`, version, 'an EKS add-on version "v<major>.<minor>.<patch>-eksbuild.<n>" published for the Kubernetes version (aws eks describe-addon-versions)')) continue;
+    if (name === 'kube-proxy' && kubernetesVersionOk) {
+      problems.check(version.startsWith(`v${env.cluster.kubernetesVersion}.`), `${at}["kube-proxy"]`, version, `a kube-proxy of Kubernetes ${env.cluster.kubernetesVersion} ("v${env.cluster.kubernetesVersion}.<patch>-eksbuild.<n>"), the cluster's version`);
+    }
+  }
+  const unknown = Object.keys(versions).filter((name) => !(EKS_ADDON_NAMES as readonly string[]).includes(name));
+  problems.check(unknown.length === 0, at, unknown, `only the add-ons the cluster runs: ${EKS_ADDON_NAMES.join(', ')}`);
 }
 
 /** Pod addresses at max size must fit the private subnets (see `config/capacity.ts`). */
