@@ -6,7 +6,7 @@ import { BackendSettings } from '../config/backend';
 import { EnvironmentSettings } from '../config/settings';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { DnsValidatedCertificate } from '../modules/dns-certificate';
-import { HostedZone } from '../modules/hosted-zone';
+import { HostedZoneLookup } from '../modules/hosted-zone';
 import { StaticSite } from '../modules/static-site';
 import { WebAcl } from '../modules/web-acl';
 import { TiketiStack, defaultTags } from './tiketi-stack';
@@ -40,7 +40,7 @@ export class EdgeStack extends TiketiStack {
     super(scope, 'edge', { scopeName: props.env.name, region: props.env.region, backend: props.backend });
     const { env } = props;
     const edge = env.edge;
-    // Only dev may be torn down with its logs and zone; elsewhere `terraform destroy` stops at them.
+    // Only dev may be torn down with its buckets; elsewhere `terraform destroy` stops at them.
     const preventDestroy = env.name !== 'dev';
 
     this.usEast1 = new AwsProvider(this, 'aws-us-east-1', {
@@ -49,7 +49,8 @@ export class EdgeStack extends TiketiStack {
       defaultTags: [{ tags: defaultTags(env.name, 'edge') }],
     });
 
-    const zone = new HostedZone(this, 'zone', { zoneName: edge.zoneName, create: edge.createZone, preventDestroy });
+    // The account-wide `dns` stack owns the zone; a missing zone fails this plan instead of an ACM wait.
+    const zone = new HostedZoneLookup(this, 'zone', { zoneName: edge.zoneName });
     this.zoneId = zone.zoneId;
     this.zoneName = zone.zoneName;
 
@@ -61,7 +62,7 @@ export class EdgeStack extends TiketiStack {
     const cloudFrontAcl = new WebAcl(this, 'cloudfront-waf', {
       name: `${this.namePrefix}-cloudfront`,
       scope: 'CLOUDFRONT',
-      rateLimit: edge.wafRateLimit,
+      rateLimit: edge.waf.frontendIpRateLimit,
       provider: this.usEast1,
     });
 
@@ -88,7 +89,7 @@ export class EdgeStack extends TiketiStack {
     }
 
     const apiCertificate = new DnsValidatedCertificate(this, 'api-certificate', { domainName: edge.apiDomain, zoneId: zone.zoneId });
-    const regionalAcl = new WebAcl(this, 'regional-waf', { name: `${this.namePrefix}-alb`, scope: 'REGIONAL', rateLimit: edge.wafRateLimit });
+    const regionalAcl = new WebAcl(this, 'regional-waf', { name: `${this.namePrefix}-alb`, scope: 'REGIONAL', rateLimit: edge.waf.apiIpRateLimit });
 
     this.frontendCertificateArn = frontendCertificate.certificateArn;
     this.apiCertificateArn = apiCertificate.certificateArn;
@@ -108,10 +109,9 @@ export class EdgeStack extends TiketiStack {
       api_certificate_arn: [this.apiCertificateArn, 'Regional certificate for the ALB of the API Ingress'],
       cloudfront_web_acl_arn: [this.cloudFrontWebAclArn, 'CLOUDFRONT-scope web ACL on the distribution'],
       regional_web_acl_arn: [this.regionalWebAclArn, 'REGIONAL web ACL for the ALB of the API Ingress'],
-      zone_id: [this.zoneId, 'Route53 hosted zone of the environment'],
+      zone_id: [this.zoneId, 'Route53 hosted zone the environment writes into (owned by the dns stack)'],
       zone_name: [this.zoneName, 'Name of the hosted zone'],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) new TerraformOutput(this, name, { value, description });
-    if (zone.nameServers) new TerraformOutput(this, 'zone_name_servers', { value: zone.nameServers, description: 'Delegate the domain to these at the registrar' });
   }
 }

@@ -80,22 +80,29 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     for (const scope of ['CLOUDFRONT', 'REGIONAL']) {
       const rules = acl(scope).rule;
       expect(rules.map((r: any) => r.statement.managed_rule_group_statement?.name).filter(Boolean)).toEqual([...MANAGED_RULE_GROUPS]);
-      expect(rules.find((r: any) => r.statement.rate_based_statement).statement.rate_based_statement.limit).toBe(edge.wafRateLimit);
+      expect(rules.find((r: any) => r.statement.rate_based_statement).statement.rate_based_statement.limit).toBe(scope === 'CLOUDFRONT' ? edge.waf.frontendIpRateLimit : edge.waf.apiIpRateLimit);
       expect(rules.every((r: any) => r.visibility_config.cloudwatch_metrics_enabled)).toBe(true);
     }
   });
 
-  test(`the hosted zone is ${edge.createZone ? 'created' : 'looked up'} and holds the frontend alias records`, () => {
+  test('the hosted zone is looked up (the dns stack owns it), never created, and holds the frontend alias records', () => {
     const stack = json();
-    const zoneRef = edge.createZone
-      ? `\${aws_route53_zone.${Object.keys(resourcesOf(stack, 'aws_route53_zone'))[0]}.zone_id}`
-      : `\${data.aws_route53_zone.${Object.keys(stack.data!.aws_route53_zone)[0]}.zone_id}`;
-    expect(Object.keys(resourcesOf(stack, 'aws_route53_zone'))).toHaveLength(edge.createZone ? 1 : 0);
+    expect(resourcesOf(stack, 'aws_route53_zone')).toEqual({});
+    expect(resourcesOf(stack, 'aws_route53_delegation_set')).toEqual({});
+    const lookups = Object.entries<any>(stack.data!.aws_route53_zone);
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0][1]).toMatchObject({ name: 'tiketi.com', private_zone: false });
+    const zoneRef = `\${data.aws_route53_zone.${lookups[0][0]}.zone_id}`;
     const aliases = Object.values<any>(resourcesOf(stack, 'aws_route53_record')).filter((r) => r.alias);
     expect(aliases.map((r) => `${r.type} ${r.name}`).sort()).toEqual([`A ${edge.frontendDomain}`, `AAAA ${edge.frontendDomain}`]);
     expect(aliases.every((r) => r.zone_id === zoneRef && r.alias.name.includes('aws_cloudfront_distribution'))).toBe(true);
+    // Certificate validation records go into the same zone.
+    const validations = Object.values<any>(resourcesOf(stack, 'aws_route53_record')).filter((r) => !r.alias);
+    expect(validations.length).toBeGreaterThan(0);
+    expect(validations.every((r) => r.zone_id === zoneRef)).toBe(true);
     // The API record belongs to external-dns (it follows the Ingress), so the stack writes none.
     expect(Object.values<any>(resourcesOf(stack, 'aws_route53_record')).some((r) => r.name === edge.apiDomain)).toBe(false);
+    expect(Object.keys(stack.output ?? {})).not.toContain('zone_name_servers');
   });
 
   test('stateful resources refuse destroy outside dev', () => {
