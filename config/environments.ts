@@ -93,6 +93,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       apiDomain: 'api-dev.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
+      paymentOrigins: [],
       waf: NON_PROD_WAF,
       accessLogRetentionDays: 30,
     },
@@ -150,6 +151,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       apiDomain: 'api-staging.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
+      paymentOrigins: [],
       waf: { ...NON_PROD_WAF, logRetentionDays: 90 },
       accessLogRetentionDays: 90,
     },
@@ -202,6 +204,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       apiDomain: 'api.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_All',
+      paymentOrigins: [],
       waf: {
         // Sized for an on-sale crowd behind one carrier-grade NAT address (docs/edge.md, "WAF"): ~200 buyers on
         // one address, each loading the site (~30 requests) and polling the API every few seconds.

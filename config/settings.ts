@@ -182,6 +182,13 @@ export interface EdgeSettings {
   /** Appended to `tiketi-frontend-<env>` for global uniqueness; empty for none. */
   readonly bucketSuffix: string;
   readonly priceClass: PriceClass;
+  /**
+   * `https://` origins of the payment provider the frontend loads scripts or frames from, or calls (e.g. a PG's
+   * checkout SDK). They are added to the Content-Security-Policy (`script-src`, `frame-src`, `connect-src`) and
+   * the `payment` permission; nothing else may load scripts (PCI DSS v4 6.4.3: every script authorised here,
+   * in review). Empty until the provider is chosen.
+   */
+  readonly paymentOrigins: readonly string[];
   readonly waf: WafSettings;
   /** Days CloudFront access logs are kept in the log bucket before they expire. */
   readonly accessLogRetentionDays: number;

@@ -75,6 +75,8 @@ export class EdgeStack extends TiketiStack {
       certificateArn: frontendCertificate.certificateArn,
       webAclArn: cloudFrontAcl.webAclArn,
       priceClass: edge.priceClass,
+      apiOrigin: `https://${edge.apiDomain}`,
+      paymentOrigins: edge.paymentOrigins,
       preventDestroy,
     });
 

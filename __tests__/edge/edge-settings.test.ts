@@ -113,6 +113,14 @@ describe('edge settings', () => {
     }
   });
 
+  test.each(['http://js.pg.example', 'https://*.pg.example', 'https://js.pg.example/sdk.js', 'js.pg.example', "'unsafe-inline'"])('fails when a payment origin is %s (not one https origin)', (origin) => {
+    expect(problemsOf(withEdge({ paymentOrigins: [origin] }))).toEqual([expect.stringMatching(/^staging\.edge\.paymentOrigins\[0\]: got .*, expected an https origin/)]);
+  });
+
+  test('accepts an https payment origin', () => {
+    expect(problemsOf(withEdge({ paymentOrigins: ['https://js.tosspayments.com'] }))).toEqual([]);
+  });
+
   test('fails when the access log retention is not a positive number of days', () => {
     expect(problemsOf(withEdge({ accessLogRetentionDays: 0 }))).toEqual(['staging.edge.accessLogRetentionDays: got 0, expected an integer from 1 to 3650']);
   });

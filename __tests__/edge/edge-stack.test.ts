@@ -47,14 +47,23 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
       Resource: `\${aws_s3_bucket.${bucketId}.arn}/*`,
       Condition: { StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } },
     });
-    expect(statements.filter((s: any) => s.Effect === 'Allow')).toHaveLength(1);
+    expect(statements).toContainEqual({
+      Sid: 'AllowCloudFrontOacList',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:ListBucket',
+      Resource: `\${aws_s3_bucket.${bucketId}.arn}`,
+      Condition: { StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } },
+    });
+    expect(statements.filter((s: any) => s.Effect === 'Allow')).toHaveLength(2);
   });
 
-  test('the distribution: SPA error responses, TLS 1.2+ over SNI with the us-east-1 certificate, WAF, price class, logging', () => {
+  test('the distribution: real error codes, SPA rewrite function, TLS 1.2+ over SNI with the us-east-1 certificate, WAF, price class, logging', () => {
     const distribution = onlyResource(json(), 'aws_cloudfront_distribution');
-    expect(distribution.custom_error_response.map((r: any) => `${r.error_code}->${r.response_code} ${r.response_page_path}`)).toEqual([
-      '403->200 /index.html',
-      '404->200 /index.html',
+    // No error page may turn a WAF 403 or a missing asset's 404 into index.html with 200.
+    expect(distribution.custom_error_response).toBeUndefined();
+    expect(distribution.default_cache_behavior.function_association).toEqual([
+      { event_type: 'viewer-request', function_arn: `\${aws_cloudfront_function.${Object.keys(resourcesOf(json(), 'aws_cloudfront_function'))[0]}.arn}` },
     ]);
     expect(distribution.viewer_certificate.minimum_protocol_version).toMatch(/^TLSv1\.[23]_20(21|25)$/);
     expect(distribution.viewer_certificate.ssl_support_method).toBe('sni-only');
@@ -64,6 +73,14 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     expect(distribution.price_class).toBe(edge.priceClass);
     expect(distribution.aliases).toEqual([edge.frontendDomain]);
     expect(distribution.logging_config.bucket).toContain(resourceId('aws_s3_bucket', (b) => b.bucket === accessLogBucketName(envName, edge.bucketSuffix)));
+  });
+
+  test('the CSP lets the app call its own environment API only; Permissions-Policy is sent', () => {
+    const policy = onlyResource(json(), 'aws_cloudfront_response_headers_policy');
+    const csp: string = policy.security_headers_config.content_security_policy.content_security_policy;
+    const connect = csp.split('; ').find((d) => d.startsWith('connect-src '));
+    expect(connect).toBe(`connect-src 'self' https://${edge.apiDomain}`);
+    expect(policy.custom_headers_config.items.map((i: any) => i.header)).toEqual(['Permissions-Policy']);
   });
 
   test('the CloudFront certificate, its validation and the CLOUDFRONT ACL use us-east-1; the API ones the region', () => {

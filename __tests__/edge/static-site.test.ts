@@ -12,6 +12,7 @@ const BASE: StaticSiteProps = {
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
   webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/test/abc',
   priceClass: 'PriceClass_100',
+  apiOrigin: 'https://api-test.tiketi.com',
 };
 
 function synthSite(props: Partial<StaticSiteProps> = {}): any {
@@ -31,7 +32,7 @@ describe('StaticSite', () => {
     const json = synthSite();
     const distributionId = Object.keys(json.resource.aws_cloudfront_distribution)[0];
     const statements = policyOf(json, BASE.bucketName).Statement;
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
     const deny = statements.find((s: any) => s.Sid === 'DenyInsecureTransport');
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(deny.Resource).toHaveLength(2);
@@ -39,6 +40,12 @@ describe('StaticSite', () => {
     expect(read).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(read.Resource).toMatch(/\.arn\}\/\*$/);
     expect(read.Condition).toEqual({ StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } });
+    // ListBucket (so a missing key is a 404, not a 403), on the bucket only, for this distribution only.
+    const list = statements.find((s: any) => s.Sid === 'AllowCloudFrontOacList');
+    expect(list).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:ListBucket' });
+    expect(list.Resource).toMatch(/^\$\{aws_s3_bucket\..*\.arn\}$/);
+    expect(list.Condition).toEqual(read.Condition);
+    expect(statements.filter((s: any) => s.Effect === 'Allow').flatMap((s: any) => [s.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
   });
 
   test('both buckets block all public access, are encrypted, versioned and expire old versions', () => {
@@ -76,13 +83,17 @@ describe('StaticSite', () => {
     expect(logging.include_cookies).toBe(false);
   });
 
-  test('the distribution serves the SPA: index.html root, 403/404 fall back to /index.html with 200', () => {
-    const distribution = distributionOf(synthSite());
+  test('SPA routing by a viewer-request CloudFront Function on the default behaviour; no error page turns 403/404 into 200', () => {
+    const json = synthSite();
+    const distribution = distributionOf(json);
     expect(distribution.default_root_object).toBe('index.html');
-    expect(distribution.custom_error_response.map((r: any) => [r.error_code, r.response_code, r.response_page_path])).toEqual([
-      [403, 200, '/index.html'],
-      [404, 200, '/index.html'],
-    ]);
+    expect(distribution.custom_error_response).toBeUndefined();
+    const [fnId, fn] = Object.entries<any>(json.resource.aws_cloudfront_function)[0];
+    expect(fn).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true, name: 'tiketi-test-frontend-spa-rewrite' });
+    expect(fn.code).toContain('function handler(event)');
+    expect(distribution.default_cache_behavior.function_association).toEqual([{ event_type: 'viewer-request', function_arn: `\${aws_cloudfront_function.${fnId}.arn}` }]);
+    // /index.html and the hashed assets are files: no rewrite there.
+    expect(distribution.ordered_cache_behavior.every((b: any) => b.function_association === undefined)).toBe(true);
   });
 
   test('hashed assets use the one-year cache policy; index.html and routes revalidate', () => {
@@ -109,13 +120,40 @@ describe('StaticSite', () => {
     expect(security.content_type_options.override).toBe(true);
     expect(security.frame_options.frame_option).toBe('DENY');
     expect(security.referrer_policy.referrer_policy).toBe('strict-origin-when-cross-origin');
-    expect(security.content_security_policy).toBeUndefined();
   });
 
-  test('contentSecurityPolicy adds a CSP header', () => {
+  test('the baseline CSP allows the API origin in connect-src; Permissions-Policy is a custom header', () => {
+    const policy = values(synthSite(), 'aws_cloudfront_response_headers_policy')[0];
+    const csp = policy.security_headers_config.content_security_policy;
+    expect(csp.override).toBe(true);
+    expect(csp.content_security_policy).toContain("connect-src 'self' https://api-test.tiketi.com;");
+    expect(csp.content_security_policy).toContain("script-src 'self';");
+    expect(policy.custom_headers_config.items).toEqual([
+      {
+        header: 'Permissions-Policy',
+        value: 'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), usb=(), payment=(self)',
+        override: true,
+      },
+    ]);
+  });
+
+  test('payment origins join script-src, frame-src, connect-src and the payment permission', () => {
+    const policy = values(synthSite({ paymentOrigins: ['https://js.pg.example'] }), 'aws_cloudfront_response_headers_policy')[0];
+    const csp = policy.security_headers_config.content_security_policy.content_security_policy;
+    expect(csp).toContain("script-src 'self' https://js.pg.example;");
+    expect(csp).toContain('frame-src https://js.pg.example;');
+    expect(csp).toContain("connect-src 'self' https://api-test.tiketi.com https://js.pg.example;");
+    expect(policy.custom_headers_config.items[0].value).toMatch(/payment=\(self "https:\/\/js\.pg\.example"\)$/);
+  });
+
+  test('contentSecurityPolicy replaces the baseline', () => {
     const json = synthSite({ contentSecurityPolicy: "default-src 'self'" });
     const security = values(json, 'aws_cloudfront_response_headers_policy')[0].security_headers_config;
     expect(security.content_security_policy).toEqual({ content_security_policy: "default-src 'self'", override: true });
+  });
+
+  test('fails when the CSP is longer than CloudFront accepts (1783 characters)', () => {
+    expect(() => synthSite({ contentSecurityPolicy: `default-src 'self' ${'https://a.example '.repeat(100)}` })).toThrow(/Content-Security-Policy has \d+ characters; CloudFront accepts at most 1783/);
   });
 
   test('viewer TLS: ACM certificate over SNI, TLS 1.2 (2021 ciphers) or newer', () => {

@@ -14,6 +14,9 @@ function mocks(zoneName: string): string {
     extra: `  mock_data "aws_route53_zone" {
     defaults = { zone_id = "ZMOCKZONE", name = ${hcl(zoneName)} }
   }
+  mock_resource "aws_cloudfront_function" {
+    defaults = { arn = "arn:aws:cloudfront::${ACCOUNT}:function/mock-spa-rewrite" }
+  }
   mock_data "aws_canonical_user_id" {
     defaults = { id = "0000000000000000000000000000000000000000000000000000000000000000" }
   }`,
@@ -90,8 +93,12 @@ run "plan" {
   error_message = "distribution root object, HTTP/3 or IPv6 is off"
   }
   assert {
-  condition     = toset([for r in ${distribution}.custom_error_response : "\${r.error_code}:\${r.response_code}:\${r.response_page_path}"]) == toset(["403:200:/index.html", "404:200:/index.html"])
-  error_message = "SPA fallback (403/404 -> /index.html, 200) is missing"
+  condition     = length(${distribution}.custom_error_response) == 0
+  error_message = "an error response turns real error codes (WAF 403, missing file 404) into another response"
+  }
+  assert {
+  condition     = one([for f in ${distribution}.default_cache_behavior[0].function_association : f.event_type]) == "viewer-request"
+  error_message = "the SPA rewrite function does not run on viewer requests of the default behaviour"
   }
   assert {
   condition     = ${distribution}.viewer_certificate[0].minimum_protocol_version == "${DEFAULT_MINIMUM_VIEWER_TLS}" && ${distribution}.viewer_certificate[0].ssl_support_method == "sni-only"

@@ -39,6 +39,8 @@ export function isInZone(domain: string, zoneName: string): boolean {
  * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
  */
 export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+/** `https://host[:port]`, the form CSP source lists and the Permissions-Policy accept for one origin. */
+const HTTPS_ORIGIN = /^https:\/\/(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+(:\d{1,5})?$/;
 /** Login paths: absolute, lower case (the rule lower-cases the path before matching), no trailing slash. */
 const LOGIN_PATH = /^(\/[a-z0-9._~-]+)+$/;
 /** A byte match search string holds at most 200 bytes; more paths cost WCUs for little. */
@@ -64,6 +66,9 @@ export function validateEdge(env: EnvironmentSettings, problems: Problems): void
   }
 
   problems.oneOf(`${at}.priceClass`, edge.priceClass, PRICE_CLASSES);
+  edge.paymentOrigins.forEach((origin, i) =>
+    problems.check(HTTPS_ORIGIN.test(origin), `${at}.paymentOrigins[${i}]`, origin, 'an https origin such as "https://js.tosspayments.com" (no path, no wildcard)'),
+  );
   validateWaf(edge.waf, `${at}.waf`, problems);
   problems.checkInteger(`${at}.accessLogRetentionDays`, edge.accessLogRetentionDays, 1, 3650);
 }
