@@ -1,9 +1,10 @@
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontFunction } from '@cdktf/provider-aws/lib/cloudfront-function';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { TerraformProvider } from 'cdktf';
 import { Construct } from 'constructs';
 import { PriceClass } from '../config/settings';
-import { AccessLogBucket } from './private/access-log-bucket';
+import { CloudFrontAccessLogs } from './private/cloudfront-access-logs';
 import { SecureBucket } from './private/secure-bucket';
 import { SitePolicies } from './private/site-policies';
 import { SPA_REWRITE_FUNCTION_CODE, SPA_REWRITE_RUNTIME } from './private/spa-rewrite';
@@ -19,9 +20,11 @@ export interface StaticSiteProps {
   readonly namePrefix: string;
   /** The private bucket holding the built frontend (`tiketi-frontend-<env>`). */
   readonly bucketName: string;
-  /** The bucket CloudFront writes access logs to. */
+  /** The bucket CloudFront's access logs (standard logging v2) are delivered to. */
   readonly logBucketName: string;
   readonly logRetentionDays: number;
+  /** A us-east-1 provider, for the log delivery (CloudFront's delivery sources exist only there). */
+  readonly usEast1: TerraformProvider;
   /** The name viewers use, e.g. `dev.tiketi.com`; must be covered by `certificateArn`. */
   readonly domainName: string;
   /** A validated ACM certificate in us-east-1 (CloudFront reads certificates only there). */
@@ -72,6 +75,8 @@ export class StaticSite extends Construct {
   public readonly bucketName: string;
   public readonly bucketArn: string;
   public readonly logBucketName: string;
+  /** The CloudWatch Logs delivery of the access logs (us-east-1). */
+  public readonly logDeliveryId: string;
   public readonly distributionId: string;
   public readonly distributionArn: string;
   /** `dxxxx.cloudfront.net`: the target of alias records. */
@@ -89,7 +94,6 @@ export class StaticSite extends Construct {
         { id: 'expire-superseded-versions', filter: [{ prefix: '' }], noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays ?? 30 }] },
       ],
     });
-    const logs = new AccessLogBucket(this, 'logs', { bucketName: props.logBucketName, retentionDays: props.logRetentionDays, preventDestroy });
     const policies = new SitePolicies(this, 'policies', {
       namePrefix: props.namePrefix,
       sources: { apiOrigin: props.apiOrigin, paymentOrigins: props.paymentOrigins },
@@ -148,8 +152,15 @@ export class StaticSite extends Construct {
         minimumProtocolVersion: DEFAULT_MINIMUM_VIEWER_TLS,
       },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      loggingConfig: { bucket: logs.domainName, prefix: 'cloudfront/', includeCookies: false },
-      dependsOn: logs.readiness,
+      // Access logs go through standard logging v2 (below), not `logging_config`: legacy logging needs bucket ACLs.
+    });
+    const logs = new CloudFrontAccessLogs(this, 'access-logs', {
+      namePrefix: props.namePrefix,
+      distributionArn: distribution.arn,
+      bucketName: props.logBucketName,
+      retentionDays: props.logRetentionDays,
+      usEast1: props.usEast1,
+      preventDestroy,
     });
 
     // Only this distribution, through OAC, may read; nobody may write through the bucket policy.
@@ -177,6 +188,7 @@ export class StaticSite extends Construct {
     this.bucketName = content.bucketName;
     this.bucketArn = content.bucketArn;
     this.logBucketName = logs.bucket.bucketName;
+    this.logDeliveryId = logs.deliveryId;
     this.distributionId = distribution.id;
     this.distributionArn = distribution.arn;
     this.distributionDomainName = distribution.domainName;

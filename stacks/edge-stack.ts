@@ -71,6 +71,7 @@ export class EdgeStack extends TiketiStack {
       bucketName: frontendBucketName(env.name, edge.bucketSuffix),
       logBucketName: accessLogBucketName(env.name, edge.bucketSuffix),
       logRetentionDays: edge.accessLogRetentionDays,
+      usEast1: this.usEast1,
       domainName: edge.frontendDomain,
       certificateArn: frontendCertificate.certificateArn,
       webAclArn: cloudFrontAcl.webAclArn,

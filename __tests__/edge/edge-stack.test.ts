@@ -72,7 +72,13 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     expect(distribution.web_acl_id).toBe(`\${aws_wafv2_web_acl.${resourceId('aws_wafv2_web_acl', (a) => a.scope === 'CLOUDFRONT')}.arn}`);
     expect(distribution.price_class).toBe(edge.priceClass);
     expect(distribution.aliases).toEqual([edge.frontendDomain]);
-    expect(distribution.logging_config.bucket).toContain(resourceId('aws_s3_bucket', (b) => b.bucket === accessLogBucketName(envName, edge.bucketSuffix)));
+    // Access logs: standard logging v2 into the ACL-less log bucket, not legacy logging_config.
+    expect(distribution.logging_config).toBeUndefined();
+    const destination = onlyResource(json(), 'aws_cloudwatch_log_delivery_destination');
+    expect(destination.delivery_destination_configuration[0].destination_resource_arn).toContain(resourceId('aws_s3_bucket', (b) => b.bucket === accessLogBucketName(envName, edge.bucketSuffix)));
+    for (const type of ['aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_delivery']) {
+      expect(onlyResource(json(), type).provider).toBe(US_EAST_1);
+    }
   });
 
   test('the CSP lets the app call its own environment API only; Permissions-Policy is sent', () => {
@@ -120,6 +126,11 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     // The API record belongs to external-dns (it follows the Ingress), so the stack writes none.
     expect(Object.values<any>(resourcesOf(stack, 'aws_route53_record')).some((r) => r.name === edge.apiDomain)).toBe(false);
     expect(Object.keys(stack.output ?? {})).not.toContain('zone_name_servers');
+  });
+
+  test('no bucket uses ACLs (FSBP S3.12)', () => {
+    expect(Object.values<any>(resourcesOf(json(), 'aws_s3_bucket_ownership_controls')).map((o) => o.rule.object_ownership)).toEqual(['BucketOwnerEnforced', 'BucketOwnerEnforced']);
+    expect(resourcesOf(json(), 'aws_s3_bucket_acl')).toEqual({});
   });
 
   test('stateful resources refuse destroy outside dev', () => {

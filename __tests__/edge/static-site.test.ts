@@ -1,9 +1,10 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
-import { CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID } from '../../modules/private/access-log-bucket';
+import { ACCESS_LOG_FIELDS } from '../../modules/private/cloudfront-access-logs';
 import { SecureBucket } from '../../modules/private/secure-bucket';
 import { DEFAULT_MINIMUM_VIEWER_TLS, StaticSite, StaticSiteProps } from '../../modules/static-site';
 
-const BASE: StaticSiteProps = {
+const BASE: Omit<StaticSiteProps, 'usEast1'> = {
   namePrefix: 'tiketi-test',
   bucketName: 'tiketi-frontend-test',
   logBucketName: 'tiketi-frontend-test-logs',
@@ -15,8 +16,13 @@ const BASE: StaticSiteProps = {
   apiOrigin: 'https://api-test.tiketi.com',
 };
 
-function synthSite(props: Partial<StaticSiteProps> = {}): any {
-  return JSON.parse(Testing.synthScope((scope) => new StaticSite(scope, 'site', { ...BASE, ...props })));
+function synthSite(props: Partial<Omit<StaticSiteProps, 'usEast1'>> = {}): any {
+  return JSON.parse(
+    Testing.synthScope((scope) => {
+      const usEast1 = new AwsProvider(scope, 'east', { region: 'us-east-1', alias: 'us_east_1' });
+      new StaticSite(scope, 'site', { ...BASE, usEast1, ...props });
+    }),
+  );
 }
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
@@ -65,22 +71,53 @@ describe('StaticSite', () => {
     }
   });
 
-  test('the frontend bucket enforces bucket-owner ownership (no ACLs)', () => {
-    expect(byBucketName(synthSite(), 'aws_s3_bucket_ownership_controls', BASE.bucketName).rule.object_ownership).toBe('BucketOwnerEnforced');
+  test('both buckets enforce bucket-owner ownership: ACLs disabled everywhere (S3.12), no ACL resource', () => {
+    const json = synthSite();
+    for (const name of [BASE.bucketName, BASE.logBucketName]) {
+      expect(byBucketName(json, 'aws_s3_bucket_ownership_controls', name).rule.object_ownership).toBe('BucketOwnerEnforced');
+    }
+    expect(json.resource.aws_s3_bucket_acl).toBeUndefined();
+    expect(distributionOf(json).logging_config).toBeUndefined();
   });
 
-  test('the log bucket keeps ACLs only for the owner and CloudFront log delivery, and expires logs after the retention', () => {
+  test('access logs: standard logging v2 from the distribution, created in us-east-1, into the log bucket, cookies left out', () => {
     const json = synthSite({ logRetentionDays: 90 });
-    expect(byBucketName(json, 'aws_s3_bucket_ownership_controls', BASE.logBucketName).rule.object_ownership).toBe('BucketOwnerPreferred');
-    const grants = byBucketName(json, 'aws_s3_bucket_acl', BASE.logBucketName).access_control_policy.grant;
-    expect(grants).toHaveLength(2);
-    expect(grants.every((g: any) => g.permission === 'FULL_CONTROL' && g.grantee.type === 'CanonicalUser')).toBe(true);
-    expect(grants.map((g: any) => g.grantee.id)).toContain(CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID);
+    const distributionId = Object.keys(json.resource.aws_cloudfront_distribution)[0];
+    const logBucketId = Object.entries<any>(json.resource.aws_s3_bucket).find(([, b]) => b.bucket === BASE.logBucketName)![0];
+    const [sourceId, source] = Object.entries<any>(json.resource.aws_cloudwatch_log_delivery_source)[0];
+    const [destinationId, destination] = Object.entries<any>(json.resource.aws_cloudwatch_log_delivery_destination)[0];
+    const delivery = Object.values<any>(json.resource.aws_cloudwatch_log_delivery)[0];
+    expect(source).toMatchObject({ provider: 'aws.us_east_1', log_type: 'ACCESS_LOGS', resource_arn: `\${aws_cloudfront_distribution.${distributionId}.arn}` });
+    expect(destination).toMatchObject({ provider: 'aws.us_east_1', output_format: 'w3c' });
+    expect(destination.delivery_destination_configuration).toEqual([{ destination_resource_arn: `\${aws_s3_bucket.${logBucketId}.arn}` }]);
+    expect(delivery).toMatchObject({
+      provider: 'aws.us_east_1',
+      delivery_source_name: `\${aws_cloudwatch_log_delivery_source.${sourceId}.name}`,
+      delivery_destination_arn: `\${aws_cloudwatch_log_delivery_destination.${destinationId}.arn}`,
+    });
+    expect(delivery.record_fields).not.toContain('cs(Cookie)');
+    expect(delivery.record_fields).toEqual(expect.arrayContaining(['date', 'time', 'c-ip', 'cs-uri-stem', 'sc-status', 'x-edge-request-id']));
+    expect(delivery.record_fields).toHaveLength(ACCESS_LOG_FIELDS.length);
+    expect(delivery.s3_delivery_configuration[0].suffix_path).toMatch(/^cloudfront\/\{DistributionId\}\//);
+    expect(delivery.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\./)]));
     const expiry = byBucketName(json, 'aws_s3_bucket_lifecycle_configuration', BASE.logBucketName).rule.find((r: any) => r.id === 'expire-access-logs');
     expect(expiry.expiration[0].days).toBe(90);
-    const logging = distributionOf(json).logging_config;
-    expect(logging.bucket).toMatch(/aws_s3_bucket\..*logs.*\.bucket_domain_name/);
-    expect(logging.include_cookies).toBe(false);
+  });
+
+  test('the log bucket policy lets only this account\'s us-east-1 log deliveries write, with bucket-owner-full-control', () => {
+    const json = synthSite();
+    const statements = policyOf(json, BASE.logBucketName).Statement;
+    const write = statements.find((s: any) => s.Sid === 'AWSLogDeliveryWrite');
+    expect(write).toMatchObject({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject' });
+    expect(write.Resource).toMatch(/\.arn\}\/\*$/);
+    expect(write.Condition.StringEquals['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    expect(write.Condition.StringEquals['aws:SourceAccount']).toMatch(/data\.aws_caller_identity\..*\.account_id/);
+    expect(write.Condition.ArnLike['aws:SourceArn']).toMatch(/^arn:aws:logs:us-east-1:\$\{data\.aws_caller_identity\..*\.account_id\}:\*$/);
+    const check = statements.find((s: any) => s.Sid === 'AWSLogDeliveryAclCheck');
+    expect(check).toMatchObject({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'] });
+    expect(check.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': write.Condition.StringEquals['aws:SourceAccount'] }, ArnLike: write.Condition.ArnLike });
+    // Nobody else is allowed anything on the log bucket.
+    expect(statements.filter((s: any) => s.Effect === 'Allow').map((s: any) => s.Principal.Service)).toEqual(['delivery.logs.amazonaws.com', 'delivery.logs.amazonaws.com']);
   });
 
   test('SPA routing by a viewer-request CloudFront Function on the default behaviour; no error page turns 403/404 into 200', () => {

@@ -17,8 +17,8 @@ function mocks(zoneName: string): string {
   mock_resource "aws_cloudfront_function" {
     defaults = { arn = "arn:aws:cloudfront::${ACCOUNT}:function/mock-spa-rewrite" }
   }
-  mock_data "aws_canonical_user_id" {
-    defaults = { id = "0000000000000000000000000000000000000000000000000000000000000000" }
+  mock_resource "aws_cloudwatch_log_delivery_destination" {
+    defaults = { arn = "arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:mock" }
   }`,
   });
 }
@@ -53,6 +53,9 @@ describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
     const contentBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === frontendBucketName(envName, edge.bucketSuffix));
     const logBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === accessLogBucketName(envName, edge.bucketSuffix));
     const contentPolicy = addressOf(stack, 'aws_s3_bucket_policy', (c) => c.bucket.includes(contentBucket.split('.')[1]));
+    const logSource = addressOf(stack, 'aws_cloudwatch_log_delivery_source', () => true);
+    const logDestination = addressOf(stack, 'aws_cloudwatch_log_delivery_destination', () => true);
+    const logDelivery = addressOf(stack, 'aws_cloudwatch_log_delivery', () => true);
     const aliasRecords = hclList(stack, 'aws_route53_record', (_id, c) => c.alias !== undefined);
     const validationRecords = hclList(stack, 'aws_route53_record', (id) => id.includes('validation-record'));
     const expectedRules = [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'].sort();
@@ -135,8 +138,16 @@ run "apply" {
   error_message = "the OAC read grant is not bound to this distribution"
   }
   assert {
-  condition     = length(${distribution}.logging_config) == 1 && ${distribution}.logging_config[0].bucket == ${logBucket}.bucket_domain_name
-  error_message = "access logging is off"
+  condition     = length(${distribution}.logging_config) == 0 && ${logSource}.resource_arn == ${distribution}.arn && ${logSource}.log_type == "ACCESS_LOGS"
+  error_message = "access logs are not delivered from the distribution by standard logging v2"
+  }
+  assert {
+  condition     = ${logDestination}.delivery_destination_configuration[0].destination_resource_arn == ${logBucket}.arn && ${logDelivery}.delivery_destination_arn == ${logDestination}.arn
+  error_message = "access logs are not delivered to the log bucket"
+  }
+  assert {
+  condition     = !contains(${logDelivery}.record_fields, "cs(Cookie)")
+  error_message = "access logs record cookies"
   }
   assert {
   condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
