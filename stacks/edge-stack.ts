@@ -59,10 +59,15 @@ export class EdgeStack extends TiketiStack {
       zoneId: zone.zoneId,
       provider: this.usEast1,
     });
+    const waf = edge.waf;
+    // The static site: no login, no database behind it (GET/HEAD from S3), so a per-IP backstop and the
+    // managed groups; no SQL injection set (docs/edge.md, "WAF").
     const cloudFrontAcl = new WebAcl(this, 'cloudfront-waf', {
       name: `${this.namePrefix}-cloudfront`,
       scope: 'CLOUDFRONT',
-      rateLimit: edge.waf.frontendIpRateLimit,
+      ipRateLimit: waf.frontendIpRateLimit,
+      rateLimitAction: waf.rateLimitAction,
+      logRetentionDays: waf.logRetentionDays,
       provider: this.usEast1,
     });
 
@@ -92,7 +97,18 @@ export class EdgeStack extends TiketiStack {
     }
 
     const apiCertificate = new DnsValidatedCertificate(this, 'api-certificate', { domainName: edge.apiDomain, zoneId: zone.zoneId });
-    const regionalAcl = new WebAcl(this, 'regional-waf', { name: `${this.namePrefix}-alb`, scope: 'REGIONAL', rateLimit: edge.waf.apiIpRateLimit });
+    // The API (ALB): clients connect to the ALB directly, so WAF sees their own address; no forwarded-IP header
+    // is trusted (a client could set any). The API fronts PostgreSQL: SQL injection signatures on.
+    const regionalAcl = new WebAcl(this, 'regional-waf', {
+      name: `${this.namePrefix}-alb`,
+      scope: 'REGIONAL',
+      ipRateLimit: waf.apiIpRateLimit,
+      clientRateLimit: { limit: waf.apiClientRateLimit, header: 'authorization' },
+      loginRateLimit: { limit: waf.loginRateLimit, paths: waf.loginPaths },
+      rateLimitAction: waf.rateLimitAction,
+      sqlInjectionRules: true,
+      logRetentionDays: waf.logRetentionDays,
+    });
 
     this.frontendCertificateArn = frontendCertificate.certificateArn;
     this.apiCertificateArn = apiCertificate.certificateArn;
@@ -112,6 +128,8 @@ export class EdgeStack extends TiketiStack {
       api_certificate_arn: [this.apiCertificateArn, 'Regional certificate for the ALB of the API Ingress'],
       cloudfront_web_acl_arn: [this.cloudFrontWebAclArn, 'CLOUDFRONT-scope web ACL on the distribution'],
       regional_web_acl_arn: [this.regionalWebAclArn, 'REGIONAL web ACL for the ALB of the API Ingress'],
+      cloudfront_waf_log_group: [cloudFrontAcl.logGroupName, 'WAF logs of the CloudFront ACL (us-east-1)'],
+      regional_waf_log_group: [regionalAcl.logGroupName, 'WAF logs of the regional ACL'],
       zone_id: [this.zoneId, 'Route53 hosted zone the environment writes into (owned by the dns stack)'],
       zone_name: [this.zoneName, 'Name of the hosted zone'],
     };

@@ -99,13 +99,53 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     expect(acl('REGIONAL').provider).toBeUndefined();
   });
 
-  test('both web ACLs run the managed rule groups and the rate rule from the settings, with metrics', () => {
+  test('the CloudFront ACL: reputation, per-IP backstop, common rules, bad inputs; no SQLi (no database behind S3)', () => {
+    const rules = acl('CLOUDFRONT').rule;
+    expect(rules.map((r: any) => r.name)).toEqual(['AWSManagedRulesAmazonIpReputationList', 'rate-limit-per-ip', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet']);
+    const perIp = rules.find((r: any) => r.name === 'rate-limit-per-ip');
+    expect(perIp.statement.rate_based_statement).toMatchObject({ limit: edge.waf.frontendIpRateLimit, aggregate_key_type: 'IP' });
+    expect(perIp.action).toEqual({ [edge.waf.rateLimitAction]: {} });
+    expect(rules.every((r: any) => r.visibility_config.cloudwatch_metrics_enabled)).toBe(true);
+  });
+
+  test('the API ACL adds the SQL injection set, a stricter login rule and a per-client rule, from the settings', () => {
+    const rules = acl('REGIONAL').rule;
+    expect(rules.map((r: any) => r.name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList',
+      'rate-limit-login',
+      'rate-limit-per-ip',
+      'rate-limit-per-client',
+      ...MANAGED_RULE_GROUPS.slice(1),
+      'AWSManagedRulesSQLiRuleSet',
+    ]);
+    const rate = (name: string) => rules.find((r: any) => r.name === name);
+    expect(rate('rate-limit-per-ip').statement.rate_based_statement.limit).toBe(edge.waf.apiIpRateLimit);
+    expect(rate('rate-limit-per-client').statement.rate_based_statement.limit).toBe(edge.waf.apiClientRateLimit);
+    const login = rate('rate-limit-login');
+    expect(login.statement.rate_based_statement.limit).toBe(edge.waf.loginRateLimit);
+    expect(login.statement.rate_based_statement.limit).toBeLessThan(edge.waf.apiIpRateLimit);
+    expect(login.action).toEqual({ block: {} });
+    const searched = JSON.stringify(login.statement.rate_based_statement.scope_down_statement);
+    for (const path of edge.waf.loginPaths) expect(searched).toContain(JSON.stringify(path));
+    expect(rules.every((r: any) => r.visibility_config.cloudwatch_metrics_enabled)).toBe(true);
+  });
+
+  test(`rate rules ${envName === 'prod' ? 'count (first window)' : 'block'}`, () => {
+    const expected = envName === 'prod' ? 'count' : 'block';
+    expect(edge.waf.rateLimitAction).toBe(expected);
     for (const scope of ['CLOUDFRONT', 'REGIONAL']) {
-      const rules = acl(scope).rule;
-      expect(rules.map((r: any) => r.statement.managed_rule_group_statement?.name).filter(Boolean)).toEqual([...MANAGED_RULE_GROUPS]);
-      expect(rules.find((r: any) => r.statement.rate_based_statement).statement.rate_based_statement.limit).toBe(scope === 'CLOUDFRONT' ? edge.waf.frontendIpRateLimit : edge.waf.apiIpRateLimit);
-      expect(rules.every((r: any) => r.visibility_config.cloudwatch_metrics_enabled)).toBe(true);
+      expect(acl(scope).rule.find((r: any) => r.name === 'rate-limit-per-ip').action).toEqual({ [expected]: {} });
     }
+  });
+
+  test('both ACLs log to aws-waf-logs-* groups in their own region, with the settings\' retention', () => {
+    const groups = Object.values<any>(resourcesOf(json(), 'aws_cloudwatch_log_group')).filter((g) => g.name.startsWith('aws-waf-logs-'));
+    expect(groups.map((g) => [g.name, g.provider ?? 'default', g.retention_in_days]).sort()).toEqual([
+      [`aws-waf-logs-tiketi-${envName}-alb`, 'default', edge.waf.logRetentionDays],
+      [`aws-waf-logs-tiketi-${envName}-cloudfront`, US_EAST_1, edge.waf.logRetentionDays],
+    ]);
+    expect(Object.keys(resourcesOf(json(), 'aws_wafv2_web_acl_logging_configuration'))).toHaveLength(2);
+    expect(Object.keys(resourcesOf(json(), 'aws_cloudwatch_log_resource_policy'))).toHaveLength(2);
   });
 
   test('the hosted zone is looked up (the dns stack owns it), never created, and holds the frontend alias records', () => {

@@ -58,12 +58,14 @@ describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
     const logDelivery = addressOf(stack, 'aws_cloudwatch_log_delivery', () => true);
     const aliasRecords = hclList(stack, 'aws_route53_record', (_id, c) => c.alias !== undefined);
     const validationRecords = hclList(stack, 'aws_route53_record', (id) => id.includes('validation-record'));
-    const expectedRules = [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'].sort();
+    const expectedRules = (acl: string) =>
+      acl === cloudFrontAcl ? [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'] : [...MANAGED_RULE_GROUPS, 'AWSManagedRulesSQLiRuleSet', 'rate-limit-login', 'rate-limit-per-ip', 'rate-limit-per-client'];
+    const wafLogging = hclList(stack, 'aws_wafv2_web_acl_logging_configuration');
     const wafAsserts = [cloudFrontAcl, regionalAcl]
       .map(
         (acl) => `  assert {
-  condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules)})
-  error_message = "${acl} lacks a managed rule group or the rate rule"
+  condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules(acl).sort())})
+  error_message = "${acl} lacks a managed rule group or a rate rule"
   }
   assert {
   condition     = one([for r in ${acl}.rule : r.statement[0].rate_based_statement[0].limit if r.name == "rate-limit-per-ip"]) == ${acl === cloudFrontAcl ? edge.waf.frontendIpRateLimit : edge.waf.apiIpRateLimit}
@@ -152,6 +154,14 @@ run "apply" {
   assert {
   condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
   error_message = "a certificate lacks its DNS validation record"
+  }
+  assert {
+  condition     = toset([for l in ${wafLogging} : l.resource_arn]) == toset([${cloudFrontAcl}.arn, ${regionalAcl}.arn])
+  error_message = "an ACL is not logged"
+  }
+  assert {
+  condition     = alltrue([for l in ${wafLogging} : length(l.log_destination_configs) == 1 && startswith(one(l.log_destination_configs), "arn:aws:logs:")])
+  error_message = "WAF logs do not go to a log group"
   }
   assert {
   condition     = output.zone_name == ${hcl(edge.zoneName)} && output.frontend_distribution_arn == ${distribution}.arn
