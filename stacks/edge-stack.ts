@@ -1,8 +1,10 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
+import { FrontendPipelineParameter, frontendPipelineParameterName } from '../config/naming';
 import { EnvironmentSettings } from '../config/settings';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { DnsValidatedCertificate } from '../modules/dns-certificate';
@@ -114,6 +116,23 @@ export class EdgeStack extends TiketiStack {
     this.apiCertificateArn = apiCertificate.certificateArn;
     this.cloudFrontWebAclArn = cloudFrontAcl.webAclArn;
     this.regionalWebAclArn = regionalAcl.webAclArn;
+
+    // What the frontend deploy workflow needs, where its CI role may read it (docs/platform-contracts.md).
+    // Not secret, so String; Standard tier (free).
+    const pipeline: Record<FrontendPipelineParameter, [string, string]> = {
+      bucket: [this.site.bucketName, 'Bucket the frontend build is uploaded to'],
+      'distribution-id': [this.site.distributionId, 'CloudFront distribution to invalidate after a deploy'],
+      'api-url': [`https://${edge.apiDomain}`, 'Base URL of the API the frontend build calls'],
+    };
+    for (const [parameter, [value, description]] of Object.entries(pipeline) as Array<[FrontendPipelineParameter, [string, string]]>) {
+      new SsmParameter(this, `pipeline-${parameter}`, {
+        name: frontendPipelineParameterName(env.name, parameter),
+        type: 'String',
+        tier: 'Standard',
+        value,
+        description: `${description} (written by the tiketi ${env.name} edge stack)`,
+      });
+    }
 
     const outputs: Record<string, [string, string]> = {
       frontend_bucket_name: [this.site.bucketName, 'Bucket the frontend deploy uploads the build to'],

@@ -178,6 +178,18 @@ describe.each(ALL_ENVIRONMENTS)('edge stack (%s)', (envName) => {
     expect(Object.values<any>(resourcesOf(json(), 'aws_s3_bucket')).every((b) => b.lifecycle.prevent_destroy === expected)).toBe(true);
   });
 
+  test('publishes what the frontend pipeline needs as SSM String parameters, named as in platform-contracts.md', () => {
+    const parameters = Object.values<any>(resourcesOf(json(), 'aws_ssm_parameter'));
+    const bucketId = resourceId('aws_s3_bucket', (b) => b.bucket === frontendBucketName(envName, edge.bucketSuffix));
+    const distributionId = Object.keys(resourcesOf(json(), 'aws_cloudfront_distribution'))[0];
+    expect(Object.fromEntries(parameters.map((p) => [p.name, p.value]))).toEqual({
+      [`/tiketi/${envName}/frontend/bucket`]: `\${aws_s3_bucket.${bucketId}.bucket}`,
+      [`/tiketi/${envName}/frontend/distribution-id`]: `\${aws_cloudfront_distribution.${distributionId}.id}`,
+      [`/tiketi/${envName}/frontend/api-url`]: `https://${edge.apiDomain}`,
+    });
+    expect(parameters.every((p) => p.type === 'String' && p.tier === 'Standard' && p.provider === undefined)).toBe(true);
+  });
+
   test('outputs give the deploy workflow and the argocd stack what they need', () => {
     expect(Object.keys(json().output ?? {})).toEqual(
       expect.arrayContaining([

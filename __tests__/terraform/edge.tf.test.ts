@@ -61,6 +61,7 @@ describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
     const expectedRules = (acl: string) =>
       acl === cloudFrontAcl ? [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'] : [...MANAGED_RULE_GROUPS, 'AWSManagedRulesSQLiRuleSet', 'rate-limit-login', 'rate-limit-per-ip', 'rate-limit-per-client'];
     const wafLogging = hclList(stack, 'aws_wafv2_web_acl_logging_configuration');
+    const pipelineParameters = hclList(stack, 'aws_ssm_parameter');
     const wafAsserts = [cloudFrontAcl, regionalAcl]
       .map(
         (acl) => `  assert {
@@ -154,6 +155,14 @@ run "apply" {
   assert {
   condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
   error_message = "a certificate lacks its DNS validation record"
+  }
+  assert {
+  condition     = { for p in ${pipelineParameters} : p.name => p.value } == { "/tiketi/${envName}/frontend/bucket" = ${contentBucket}.bucket, "/tiketi/${envName}/frontend/distribution-id" = ${distribution}.id, "/tiketi/${envName}/frontend/api-url" = "https://${edge.apiDomain}" }
+  error_message = "the pipeline parameters are not the bucket, distribution ID and API URL under /tiketi/${envName}/frontend/"
+  }
+  assert {
+  condition     = alltrue([for p in ${pipelineParameters} : p.type == "String"])
+  error_message = "a pipeline parameter is not a String"
   }
   assert {
   condition     = toset([for l in ${wafLogging} : l.resource_arn]) == toset([${cloudFrontAcl}.arn, ${regionalAcl}.arn])
