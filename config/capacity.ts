@@ -161,8 +161,8 @@ export interface QuotaNeed {
   readonly name: string;
   /** What every environment together uses at maximum size (nodes during an upgrade surge included). */
   readonly needed: number;
-  /** AWS's default value of the quota (new accounts can start lower for vCPUs). */
-  readonly defaultValue: number;
+  /** AWS's default value of the quota; undefined where it varies by account (vCPUs). */
+  readonly defaultValue?: number;
   /** How the figure is made up, per environment. */
   readonly detail: string;
 }
@@ -193,8 +193,7 @@ export function accountQuotaNeeds(environments: Readonly<Record<EnvironmentName,
       code: 'L-1216C47A',
       name: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances, vCPUs',
       needed: sum(vcpus),
-      defaultValue: 5,
-      detail: `(maxSize + upgrade surge) × vCPUs per node: ${perEnv(vcpus)}`,
+      detail: `(maxSize + upgrade surge) × vCPUs per node: ${perEnv(vcpus)}; the api-access instances come on top`,
     },
   ];
 }
