@@ -1,4 +1,5 @@
 import { parseCidr, usableSubnetAddresses } from './cidr';
+import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, interfaceEndpointServices } from './settings';
 
 /**
  * Pod IP capacity of the private subnets: can the node groups at their maximum size (plus the nodes a
@@ -115,6 +116,11 @@ export interface CapacityReport {
   readonly summary: string;
 }
 
+/** EKS raises the ASG by up to twice the number of AZs during a node group update (managed node update behavior). */
+export function nodeUpgradeSurge(availabilityZones: number): number {
+  return 2 * availabilityZones;
+}
+
 /**
  * Whether the private subnets hold every address the node groups may claim at max size during an
  * upgrade. The largest instance type in the list is the one counted (the autoscaler may pick any).
@@ -122,8 +128,7 @@ export interface CapacityReport {
 export function checkPodCapacity(input: CapacityInput): CapacityReport {
   const perNode = Math.max(...input.instanceTypes.map((type) => addressesPerNode(type, input.prefixDelegation)));
   const podsPerNode = Math.max(...input.instanceTypes.map((type) => maxPods(type, input.prefixDelegation)));
-  // EKS raises the ASG by up to twice the number of AZs during a node group update (managed node update behavior).
-  const upgradeSurge = 2 * input.privateSubnetCidrs.length;
+  const upgradeSurge = nodeUpgradeSurge(input.privateSubnetCidrs.length);
   const nodes = input.maxNodes + upgradeSurge;
   const reservePerSubnet = EKS_CONTROL_PLANE_RESERVE + LOAD_BALANCER_RESERVE + input.interfaceEndpoints;
   const available = input.privateSubnetCidrs
@@ -136,4 +141,59 @@ export function checkPodCapacity(input: CapacityInput): CapacityReport {
     `(${podsPerNode} max pods, ${mode}, warm pool included) = ${required} addresses; ` +
     `private subnets offer ${available} (${input.privateSubnetCidrs.join(', ')}, less 5 AWS-reserved and ${reservePerSubnet} kept free per subnet)`;
   return { fits: required <= available, nodes, upgradeSurge, maxPodsPerNode: podsPerNode, addressesPerNode: perNode, required, available, spare: available - required, summary };
+}
+
+/** The capacity check's input for one environment, from its settings. */
+export function capacityInputOf(env: EnvironmentSettings): CapacityInput {
+  return {
+    instanceTypes: env.cluster.nodeGroup.instanceTypes,
+    maxNodes: env.cluster.nodeGroup.maxSize,
+    prefixDelegation: env.cluster.prefixDelegation,
+    privateSubnetCidrs: env.network.privateSubnetCidrs,
+    interfaceEndpoints: interfaceEndpointServices(env.network).length,
+  };
+}
+
+/** A service quota the environments of one account draw on together, in the stacks' region. */
+export interface QuotaNeed {
+  /** Service Quotas code, e.g. `L-0263D0A3`. */
+  readonly code: string;
+  readonly name: string;
+  /** What every environment together uses at maximum size (nodes during an upgrade surge included). */
+  readonly needed: number;
+  /** AWS's default value of the quota; undefined where it varies by account (vCPUs). */
+  readonly defaultValue?: number;
+  /** How the figure is made up, per environment. */
+  readonly detail: string;
+}
+
+/**
+ * What the environments sharing one account need from the regional service quotas, computed from the
+ * settings (README, "Deploy", lists them; a test keeps the list and the README in step).
+ */
+export function accountQuotaNeeds(environments: Readonly<Record<EnvironmentName, EnvironmentSettings>>): QuotaNeed[] {
+  const envs = ENVIRONMENT_NAMES.map((name) => environments[name]);
+  const natAzs = (env: EnvironmentSettings) => (env.network.natGateways === 'single' ? env.network.availabilityZones.slice(0, 1) : env.network.availabilityZones);
+  const perEnv = (f: (env: EnvironmentSettings) => number) => envs.map((env) => `${env.name} ${f(env)}`).join(' + ');
+  const sum = (f: (env: EnvironmentSettings) => number) => envs.reduce((total, env) => total + f(env), 0);
+  const natsInAz = new Map<string, number>();
+  for (const env of envs) for (const az of natAzs(env)) natsInAz.set(az, (natsInAz.get(az) ?? 0) + 1);
+  const busiestAz = [...natsInAz.entries()].sort((a, b) => b[1] - a[1])[0];
+  const vcpus = (env: EnvironmentSettings) => {
+    const group = env.cluster.nodeGroup;
+    const perNode = Math.max(...group.instanceTypes.map((type) => limitsOf(type).vcpus));
+    return (group.maxSize + nodeUpgradeSurge(env.network.availabilityZones.length)) * perNode;
+  };
+  return [
+    { code: 'L-0263D0A3', name: 'EC2-VPC Elastic IPs', needed: sum((env) => natAzs(env).length), defaultValue: 5, detail: `one per NAT gateway: ${perEnv((env) => natAzs(env).length)}` },
+    { code: 'L-FE5A380F', name: 'NAT gateways per Availability Zone', needed: busiestAz[1], defaultValue: 5, detail: `${busiestAz[0]} holds one per environment with a gateway there` },
+    { code: 'L-F678F1CE', name: 'VPCs per Region', needed: envs.length, defaultValue: 5, detail: 'one per environment' },
+    { code: 'L-A4707A72', name: 'Internet gateways per Region', needed: envs.length, defaultValue: 5, detail: 'one per VPC' },
+    {
+      code: 'L-1216C47A',
+      name: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances, vCPUs',
+      needed: sum(vcpus),
+      detail: `(maxSize + upgrade surge) × vCPUs per node: ${perEnv(vcpus)}; the api-access instances come on top`,
+    },
+  ];
 }

@@ -1,4 +1,4 @@
-import { ClusterSettings, DEFAULT_HUMAN_ROLES, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings } from './settings';
+import { ClusterSettings, DEFAULT_HUMAN_ROLES, DnsSettings, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings, WafSettings } from './settings';
 
 /**
  * The one place where environment settings live. Sizes follow the seed's cost table
@@ -7,16 +7,41 @@ import { ClusterSettings, DEFAULT_HUMAN_ROLES, EnvironmentName, EnvironmentSetti
 
 export const REGION = 'ap-northeast-2';
 
-/** The seed's VPC: two AZs, a /24 per tier and AZ. Environments share it (they live in separate accounts or VPCs). */
-const SEED_NETWORK: NetworkSettings = {
-  vpcCidr: '10.0.0.0/16',
-  availabilityZones: ['ap-northeast-2a', 'ap-northeast-2c'],
-  publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
-  privateSubnetCidrs: ['10.0.11.0/24', '10.0.12.0/24'],
-  databaseSubnetCidrs: ['10.0.21.0/24', '10.0.22.0/24'],
-  natGateways: 'single',
-  flowLogRetentionDays: 30,
-  interfaceEndpoints: false,
+/** The one public zone of the account (the `dns` stack creates it; every `edge` looks it up). */
+const ZONE_NAME = 'tiketi.com';
+
+/**
+ * Each environment's own VPC `10.<secondOctet>.0.0/16`: they share one account, and disjoint CIDRs keep VPC
+ * peering or a Transit Gateway between them (or to an office network) possible later. Per AZ: a public /24
+ * (ALBs, NAT), a private /20 (nodes and pods: 4,091 usable addresses each, see docs/network.md) and a database
+ * /24, in the seed's two AZs. A third AZ fits without renumbering (10.x.3.0/24, 10.x.64.0/20, 10.x.23.0/24),
+ * and 10.x.80.0 to 10.x.255.255 stays free.
+ */
+function networkOf(secondOctet: number, settings: Pick<NetworkSettings, 'natGateways' | 'flowLogRetentionDays' | 'interfaceEndpoints'>): NetworkSettings {
+  const net = `10.${secondOctet}`;
+  return {
+    vpcCidr: `${net}.0.0/16`,
+    availabilityZones: ['ap-northeast-2a', 'ap-northeast-2c'],
+    publicSubnetCidrs: [`${net}.1.0/24`, `${net}.2.0/24`],
+    privateSubnetCidrs: [`${net}.32.0/20`, `${net}.48.0/20`],
+    databaseSubnetCidrs: [`${net}.21.0/24`, `${net}.22.0/24`],
+    ...settings,
+  };
+}
+
+/**
+ * WAF of the non-production environments: the shipped defaults, enforced (`block`) so the rules are
+ * exercised before prod. The login paths are the API gateway's (`backend`) login routes, with and without
+ * the `/api` prefix; keep them in step with its router.
+ */
+const NON_PROD_WAF: WafSettings = {
+  frontendIpRateLimit: 2000,
+  apiIpRateLimit: 2000,
+  apiClientRateLimit: 1000,
+  loginPaths: ['/api/auth/login', '/auth/login'],
+  loginRateLimit: 100,
+  rateLimitAction: 'block',
+  logRetentionDays: 30,
 };
 
 /**
@@ -44,7 +69,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
   dev: {
     name: 'dev',
     region: REGION,
-    network: SEED_NETWORK,
+    network: networkOf(10, { natGateways: 'single', flowLogRetentionDays: 30, interfaceEndpoints: false }),
     data: {
       // Windows are UTC: 01:00-04:30 KST, the quietest hours for a Korean ticketing site. Non-prod is
       // maintained on Wednesdays, prod on Sundays, so a patch lands in dev/staging days before prod.
@@ -85,13 +110,13 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       prefixDelegation: false,
     },
     edge: {
-      zoneName: 'tiketi.com',
-      createZone: false,
+      zoneName: ZONE_NAME,
       frontendDomain: 'dev.tiketi.com',
       apiDomain: 'api-dev.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
-      wafRateLimit: 2000,
+      paymentOrigins: [],
+      waf: NON_PROD_WAF,
       accessLogRetentionDays: 30,
     },
     gitops: {
@@ -106,7 +131,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
   staging: {
     name: 'staging',
     region: REGION,
-    network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 90 },
+    network: networkOf(20, { natGateways: 'one-per-az', flowLogRetentionDays: 90, interfaceEndpoints: false }),
     data: {
       postgres: {
         engineVersion: '17',
@@ -144,13 +169,13 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       prefixDelegation: false,
     },
     edge: {
-      zoneName: 'tiketi.com',
-      createZone: false,
+      zoneName: ZONE_NAME,
       frontendDomain: 'staging.tiketi.com',
       apiDomain: 'api-staging.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_200',
-      wafRateLimit: 2000,
+      paymentOrigins: [],
+      waf: { ...NON_PROD_WAF, logRetentionDays: 90 },
       accessLogRetentionDays: 90,
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
@@ -158,7 +183,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
   prod: {
     name: 'prod',
     region: REGION,
-    network: { ...SEED_NETWORK, natGateways: 'one-per-az', flowLogRetentionDays: 365, interfaceEndpoints: true },
+    network: networkOf(30, { natGateways: 'one-per-az', flowLogRetentionDays: 365, interfaceEndpoints: true }),
     data: {
       postgres: {
         engineVersion: '17',
@@ -190,26 +215,42 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       publicAccessCidrs: [],
       adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
       readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
-      // maxSize 8: at 10 (plus the 4-node upgrade surge) t3.large pods would need 504 addresses and the
-      // seed's /24 private subnets offer 466 (config/capacity.ts). Prefix delegation stays off: it claims
-      // a /28 per 16 pods (~129 addresses per t3.large), which these subnets cannot carry.
-      nodeGroup: { instanceTypes: ['t3.large'], minSize: 5, desiredSize: 5, maxSize: 8, diskSizeGb: 80 },
+      // maxSize 10: twice the seed's 5 nodes for an on-sale. At max size plus the 4-node upgrade surge, 14
+      // t3.large claim 504 pod addresses; the two /20 private subnets offer 8,144 (config/capacity.ts), room
+      // for prefix delegation too (14 × 129 = 1,806).
+      nodeGroup: { instanceTypes: ['t3.large'], minSize: 5, desiredSize: 5, maxSize: 10, diskSizeGb: 80 },
       logRetentionDays: 365,
       prefixDelegation: false,
     },
     edge: {
-      zoneName: 'tiketi.com',
-      createZone: true,
+      zoneName: ZONE_NAME,
       frontendDomain: 'tiketi.com',
       apiDomain: 'api.tiketi.com',
       bucketSuffix: '',
       priceClass: 'PriceClass_All',
-      wafRateLimit: 2000,
+      paymentOrigins: [],
+      waf: {
+        // Sized for an on-sale crowd behind one carrier-grade NAT address (docs/edge.md, "WAF"): ~200 buyers on
+        // one address, each loading the site (~30 requests) and polling the API every few seconds.
+        frontendIpRateLimit: 20_000,
+        apiIpRateLimit: 20_000,
+        // One signed-in client: 1,000 per 5 minutes is 3.3 requests/s sustained, above any human, below a bot.
+        apiClientRateLimit: 1000,
+        loginPaths: NON_PROD_WAF.loginPaths,
+        // 500 logins per address per 5 minutes: a crowd logging in at the on-sale start, not a credential list.
+        loginRateLimit: 500,
+        // First window: count until an on-sale's metrics show the limits hold, then switch to 'block'.
+        rateLimitAction: 'count',
+        logRetentionDays: 365,
+      },
       accessLogRetentionDays: 365,
     },
     gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod', apiInboundCidrs: ['0.0.0.0/0'] },
   },
 };
+
+/** The account-wide dns stack's settings. */
+export const DNS: DnsSettings = { region: REGION, zoneName: ZONE_NAME };
 
 /** The account-wide registry stack's settings. */
 export const REGISTRY: RegistrySettings = {

@@ -25,10 +25,24 @@ export interface NetworkSettings {
   /** Retention of the VPC flow log group, in days (a CloudWatch-allowed value). */
   readonly flowLogRetentionDays: number;
   /**
-   * Interface endpoints for ECR (api, dkr), STS and CloudWatch Logs, so image pulls, IRSA/Pod Identity
-   * token exchange and log shipping stay off the NAT gateways. The S3 gateway endpoint is always on (free).
+   * Interface endpoints for `INTERFACE_ENDPOINT_SERVICES` (ECR api and dkr, STS, CloudWatch Logs, EKS Auth), so
+   * image pulls, IRSA/Pod Identity token exchange and log shipping stay off the NAT gateways. The S3 gateway
+   * endpoint is always on (free).
    */
   readonly interfaceEndpoints: boolean;
+}
+
+/**
+ * AWS services (`com.amazonaws.<region>.<service>`) that get an interface endpoint where `interfaceEndpoints`
+ * is on. `eks-auth` is the Pod Identity agent's `AssumeRoleForPodIdentity` API: without it, pods in private
+ * subnets get no Pod Identity credentials when NAT is down. Each endpoint holds one address in every
+ * private subnet, which the pod capacity check counts from this list.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'logs', 'eks-auth'] as const;
+
+/** The interface endpoint services an environment's network gets (none when `interfaceEndpoints` is off). */
+export function interfaceEndpointServices(network: NetworkSettings): readonly string[] {
+  return network.interfaceEndpoints ? INTERFACE_ENDPOINT_SERVICES : [];
 }
 
 export interface PostgresSettings {
@@ -135,11 +149,49 @@ export interface ClusterSettings {
 export const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'] as const;
 export type PriceClass = (typeof PRICE_CLASSES)[number];
 
+/** What a WAF rate-based rule does with a client over its limit. */
+export const RATE_LIMIT_ACTIONS = ['block', 'count'] as const;
+export type RateLimitAction = (typeof RATE_LIMIT_ACTIONS)[number];
+
+/**
+ * WAF settings of one environment (docs/edge.md, "WAF"). Limits are requests per aggregation key in a
+ * 5-minute window. A ticket on-sale puts many buyers behind one carrier-grade NAT address, so the per-IP
+ * limits are sized for a crowd behind one address, and one signed-in client is limited by IP + its
+ * `Authorization` header instead.
+ */
+export interface WafSettings {
+  /** CloudFront ACL (static frontend): requests per client IP. */
+  readonly frontendIpRateLimit: number;
+  /** Regional ACL (API): requests per client IP, the site-wide backstop. */
+  readonly apiIpRateLimit: number;
+  /**
+   * Regional ACL: requests per client IP and `Authorization` header value, i.e. per signed-in client behind
+   * an address. Requests without the header are not counted by this rule (the per-IP backstop still is).
+   */
+  readonly apiClientRateLimit: number;
+  /**
+   * API paths of the login (prefix match on the URL-decoded, normalised, lower-cased path, so
+   * `/API/Auth/Login/` and `/api//auth/login` match `/api/auth/login`); they get `loginRateLimit`.
+   */
+  readonly loginPaths: readonly string[];
+  /** Regional ACL: requests per client IP to `loginPaths` (credential stuffing), stricter than `apiIpRateLimit`. */
+  readonly loginRateLimit: number;
+  /**
+   * What the site-wide and per-client rate rules do over their limit: `count` records (metrics, logs) without
+   * blocking, for a first window before the limits are known to hold; `block` enforces. The login rule and the
+   * managed rule groups always block.
+   */
+  readonly rateLimitAction: RateLimitAction;
+  /** Days the `aws-waf-logs-*` log groups keep WAF logs (a CloudWatch-allowed value). */
+  readonly logRetentionDays: number;
+}
+
 export interface EdgeSettings {
-  /** The public hosted zone, e.g. `tiketi.com`. */
+  /**
+   * The public hosted zone the environment's records go into. Account-wide: it must equal `DNS.zoneName`
+   * (created by the `dns` stack); `edge` only looks it up.
+   */
   readonly zoneName: string;
-  /** Create the hosted zone in this stack (true) or look up an existing one (false). */
-  readonly createZone: boolean;
   /** Where the frontend is served, inside `zoneName`. */
   readonly frontendDomain: string;
   /** The API domain the ALB serves, inside `zoneName`. */
@@ -147,8 +199,14 @@ export interface EdgeSettings {
   /** Appended to `tiketi-frontend-<env>` for global uniqueness; empty for none. */
   readonly bucketSuffix: string;
   readonly priceClass: PriceClass;
-  /** Requests per 5 minutes per client IP before the WAF rate rule blocks. */
-  readonly wafRateLimit: number;
+  /**
+   * `https://` origins of the payment provider the frontend loads scripts or frames from, or calls (e.g. a PG's
+   * checkout SDK). They are added to the Content-Security-Policy (`script-src`, `frame-src`, `connect-src`) and
+   * the `payment` permission; nothing else may load scripts (PCI DSS v4 6.4.3: every script authorised here,
+   * in review). Empty until the provider is chosen.
+   */
+  readonly paymentOrigins: readonly string[];
+  readonly waf: WafSettings;
   /** Days CloudFront access logs are kept in the log bucket before they expire. */
   readonly accessLogRetentionDays: number;
 }
@@ -196,6 +254,14 @@ export const CI_ROLE_NAMES = {
   /** Followed by the environment name: `tiketi-ci-frontend-deploy-prod`. */
   frontendDeployPrefix: 'tiketi-ci-frontend-deploy-',
 } as const;
+
+/** Settings of the account-wide `dns` stack (one per AWS account, deployed before any `edge`). */
+export interface DnsSettings {
+  /** Region of the stack's provider and state (Route53 itself is global). */
+  readonly region: string;
+  /** The public hosted zone every environment's records live in, e.g. `tiketi.com`. */
+  readonly zoneName: string;
+}
 
 /** Settings of the account-wide `registry` stack (one per AWS account, not per environment). */
 export interface RegistrySettings {

@@ -1,5 +1,6 @@
-import { ENVIRONMENTS, REGISTRY } from './environments';
-import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { DNS, ENVIRONMENTS, REGISTRY } from './environments';
+import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { validateAccountSettings } from './validation/account';
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
@@ -32,14 +33,29 @@ export function validateRegistry(registry: RegistrySettings): RegistrySettings {
 }
 
 /**
- * Resolves the environment named by `TIKETI_ENV` (default `dev`) and validates it.
- * An unknown name fails with the list of valid ones.
+ * Checks what spans environments in the shared account (one zone, disjoint VPC CIDRs) and the account-wide
+ * `dns` settings; throws a SettingsError listing every problem found.
+ */
+export function validateAccount(
+  environments: Readonly<Record<EnvironmentName, EnvironmentSettings>> = ENVIRONMENTS,
+  dns: DnsSettings = DNS,
+): DnsSettings {
+  const problems = new Problems();
+  validateAccountSettings(environments, dns, problems);
+  problems.throwIfAny();
+  return dns;
+}
+
+/**
+ * Resolves the environment named by `TIKETI_ENV` (default `dev`) and validates it, after the checks that
+ * span environments (`validateAccount`). An unknown name fails with the list of valid ones.
  */
 export function loadEnvironment(name: string | undefined = process.env.TIKETI_ENV): EnvironmentSettings {
   const chosen = name === undefined || name === '' ? 'dev' : name;
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(chosen)) {
     throw new SettingsError([`TIKETI_ENV: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
   }
+  validateAccount();
   return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
 }
 

@@ -3,9 +3,6 @@ import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
 
-/** The interface endpoints nodes need to run without the NAT gateways: image pulls, token exchange, logs. */
-export const DEFAULT_INTERFACE_SERVICES = ['ecr.api', 'ecr.dkr', 'sts', 'logs'] as const;
-
 export interface VpcEndpointsProps {
   readonly namePrefix: string;
   readonly region: string;
@@ -16,7 +13,8 @@ export interface VpcEndpointsProps {
   /** Subnets that hold the interface endpoints' network interfaces, one per AZ. */
   readonly interfaceSubnetIds: readonly string[];
   /**
-   * AWS services reached through interface endpoints (hourly cost per AZ each).
+   * AWS services reached through interface endpoints (hourly cost per AZ each), e.g. the platform's
+   * `INTERFACE_ENDPOINT_SERVICES` (config/settings.ts).
    * @default - none: only the free S3 gateway endpoint
    */
   readonly interfaceServices?: readonly string[];

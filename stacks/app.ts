@@ -1,12 +1,13 @@
 import * as path from 'path';
 import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
-import { ENVIRONMENTS } from '../config/environments';
-import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { DNS, ENVIRONMENTS } from '../config/environments';
+import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
 import { frontendBucketName } from '../config/validation/edge';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
+import { DnsStack } from './dns-stack';
 import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
 import { RegistryEnvironment, RegistryStack } from './registry-stack';
@@ -18,6 +19,11 @@ export interface TiketiAppProps {
   readonly env: EnvironmentSettings;
   /** Account-wide registry settings (validated by the caller, like `env`). */
   readonly registry: RegistrySettings;
+  /**
+   * Account-wide dns settings.
+   * @default - `DNS` of `config/environments.ts` (validated with every environment by `loadEnvironment`)
+   */
+  readonly dns?: DnsSettings;
   readonly backend: BackendSettings;
   /** Directory that holds local state (bootstrap always, every stack with the local backend). */
   readonly projectDir: string;
@@ -30,6 +36,8 @@ export interface TiketiStacks {
   readonly cluster: ClusterStack;
   /** Account-wide: the same in every environment. */
   readonly registry: RegistryStack;
+  /** Account-wide: the public hosted zone, deployed before any edge. */
+  readonly dns: DnsStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
 }
@@ -54,7 +62,10 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     ) as Record<EnvironmentName, RegistryEnvironment>,
     stateBucketName: props.stateBucketName ?? DEFAULT_STATE_BUCKET,
   });
+  // Account-wide like the registry. Not a cross-stack reference: edge looks the zone up by name, so a missing
+  // zone fails edge's plan, and no environment's state depends on the account's.
+  const dns = new DnsStack(app, { dns: props.dns ?? DNS, backend });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
-  return { bootstrap, network, cluster, registry, data, edge };
+  return { bootstrap, network, cluster, registry, dns, data, edge };
 }

@@ -1,12 +1,14 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
+import { FrontendPipelineParameter, frontendPipelineParameterName } from '../config/naming';
 import { EnvironmentSettings } from '../config/settings';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { DnsValidatedCertificate } from '../modules/dns-certificate';
-import { HostedZone } from '../modules/hosted-zone';
+import { HostedZoneLookup } from '../modules/hosted-zone';
 import { StaticSite } from '../modules/static-site';
 import { WebAcl } from '../modules/web-acl';
 import { TiketiStack, defaultTags } from './tiketi-stack';
@@ -40,7 +42,7 @@ export class EdgeStack extends TiketiStack {
     super(scope, 'edge', { scopeName: props.env.name, region: props.env.region, backend: props.backend });
     const { env } = props;
     const edge = env.edge;
-    // Only dev may be torn down with its logs and zone; elsewhere `terraform destroy` stops at them.
+    // Only dev may be torn down with its buckets; elsewhere `terraform destroy` stops at them.
     const preventDestroy = env.name !== 'dev';
 
     this.usEast1 = new AwsProvider(this, 'aws-us-east-1', {
@@ -49,7 +51,8 @@ export class EdgeStack extends TiketiStack {
       defaultTags: [{ tags: defaultTags(env.name, 'edge') }],
     });
 
-    const zone = new HostedZone(this, 'zone', { zoneName: edge.zoneName, create: edge.createZone, preventDestroy });
+    // The account-wide `dns` stack owns the zone; a missing zone fails this plan instead of an ACM wait.
+    const zone = new HostedZoneLookup(this, 'zone', { zoneName: edge.zoneName });
     this.zoneId = zone.zoneId;
     this.zoneName = zone.zoneName;
 
@@ -58,10 +61,15 @@ export class EdgeStack extends TiketiStack {
       zoneId: zone.zoneId,
       provider: this.usEast1,
     });
+    const waf = edge.waf;
+    // The static site: no login, no database behind it (GET/HEAD from S3), so a per-IP backstop and the
+    // managed groups; no SQL injection set (docs/edge.md, "WAF").
     const cloudFrontAcl = new WebAcl(this, 'cloudfront-waf', {
       name: `${this.namePrefix}-cloudfront`,
       scope: 'CLOUDFRONT',
-      rateLimit: edge.wafRateLimit,
+      ipRateLimit: waf.frontendIpRateLimit,
+      rateLimitAction: waf.rateLimitAction,
+      logRetentionDays: waf.logRetentionDays,
       provider: this.usEast1,
     });
 
@@ -70,10 +78,13 @@ export class EdgeStack extends TiketiStack {
       bucketName: frontendBucketName(env.name, edge.bucketSuffix),
       logBucketName: accessLogBucketName(env.name, edge.bucketSuffix),
       logRetentionDays: edge.accessLogRetentionDays,
+      usEast1: this.usEast1,
       domainName: edge.frontendDomain,
       certificateArn: frontendCertificate.certificateArn,
       webAclArn: cloudFrontAcl.webAclArn,
       priceClass: edge.priceClass,
+      apiOrigin: `https://${edge.apiDomain}`,
+      paymentOrigins: edge.paymentOrigins,
       preventDestroy,
     });
 
@@ -88,12 +99,40 @@ export class EdgeStack extends TiketiStack {
     }
 
     const apiCertificate = new DnsValidatedCertificate(this, 'api-certificate', { domainName: edge.apiDomain, zoneId: zone.zoneId });
-    const regionalAcl = new WebAcl(this, 'regional-waf', { name: `${this.namePrefix}-alb`, scope: 'REGIONAL', rateLimit: edge.wafRateLimit });
+    // The API (ALB): clients connect to the ALB directly, so WAF sees their own address; no forwarded-IP header
+    // is trusted (a client could set any). The API fronts PostgreSQL: SQL injection signatures on.
+    const regionalAcl = new WebAcl(this, 'regional-waf', {
+      name: `${this.namePrefix}-alb`,
+      scope: 'REGIONAL',
+      ipRateLimit: waf.apiIpRateLimit,
+      clientRateLimit: { limit: waf.apiClientRateLimit, header: 'authorization' },
+      loginRateLimit: { limit: waf.loginRateLimit, paths: waf.loginPaths },
+      rateLimitAction: waf.rateLimitAction,
+      sqlInjectionRules: true,
+      logRetentionDays: waf.logRetentionDays,
+    });
 
     this.frontendCertificateArn = frontendCertificate.certificateArn;
     this.apiCertificateArn = apiCertificate.certificateArn;
     this.cloudFrontWebAclArn = cloudFrontAcl.webAclArn;
     this.regionalWebAclArn = regionalAcl.webAclArn;
+
+    // What the frontend deploy workflow needs, where its CI role may read it (docs/platform-contracts.md).
+    // Not secret, so String; Standard tier (free).
+    const pipeline: Record<FrontendPipelineParameter, [string, string]> = {
+      bucket: [this.site.bucketName, 'Bucket the frontend build is uploaded to'],
+      'distribution-id': [this.site.distributionId, 'CloudFront distribution to invalidate after a deploy'],
+      'api-url': [`https://${edge.apiDomain}`, 'Base URL of the API the frontend build calls'],
+    };
+    for (const [parameter, [value, description]] of Object.entries(pipeline) as Array<[FrontendPipelineParameter, [string, string]]>) {
+      new SsmParameter(this, `pipeline-${parameter}`, {
+        name: frontendPipelineParameterName(env.name, parameter),
+        type: 'String',
+        tier: 'Standard',
+        value,
+        description: `${description} (written by the tiketi ${env.name} edge stack)`,
+      });
+    }
 
     const outputs: Record<string, [string, string]> = {
       frontend_bucket_name: [this.site.bucketName, 'Bucket the frontend deploy uploads the build to'],
@@ -108,10 +147,11 @@ export class EdgeStack extends TiketiStack {
       api_certificate_arn: [this.apiCertificateArn, 'Regional certificate for the ALB of the API Ingress'],
       cloudfront_web_acl_arn: [this.cloudFrontWebAclArn, 'CLOUDFRONT-scope web ACL on the distribution'],
       regional_web_acl_arn: [this.regionalWebAclArn, 'REGIONAL web ACL for the ALB of the API Ingress'],
-      zone_id: [this.zoneId, 'Route53 hosted zone of the environment'],
+      cloudfront_waf_log_group: [cloudFrontAcl.logGroupName, 'WAF logs of the CloudFront ACL (us-east-1)'],
+      regional_waf_log_group: [regionalAcl.logGroupName, 'WAF logs of the regional ACL'],
+      zone_id: [this.zoneId, 'Route53 hosted zone the environment writes into (owned by the dns stack)'],
       zone_name: [this.zoneName, 'Name of the hosted zone'],
     };
     for (const [name, [value, description]] of Object.entries(outputs)) new TerraformOutput(this, name, { value, description });
-    if (zone.nameServers) new TerraformOutput(this, 'zone_name_servers', { value: zone.nameServers, description: 'Delegate the domain to these at the registrar' });
   }
 }

@@ -2,9 +2,9 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { clusterName } from '../config/naming';
-import { EnvironmentSettings } from '../config/settings';
+import { EnvironmentSettings, interfaceEndpointServices } from '../config/settings';
 import { VpcFlowLog } from '../modules/flow-log';
-import { DEFAULT_INTERFACE_SERVICES, VpcEndpoints } from '../modules/vpc-endpoints';
+import { VpcEndpoints } from '../modules/vpc-endpoints';
 import { Vpc } from '../modules/vpc';
 import { TiketiStack } from './tiketi-stack';
 
@@ -49,7 +49,8 @@ export class NetworkStack extends TiketiStack {
       vpcCidr: network.vpcCidr,
       gatewayRouteTableIds: [...this.vpc.privateRouteTableIds, this.vpc.databaseRouteTableId],
       interfaceSubnetIds: this.vpc.privateSubnetIds,
-      interfaceServices: network.interfaceEndpoints ? DEFAULT_INTERFACE_SERVICES : [],
+      // The same list the pod capacity check reserves addresses for (config/validation/cluster.ts).
+      interfaceServices: interfaceEndpointServices(network),
     });
 
     // For operators (`cdktf output network`); other stacks read the construct attributes instead.

@@ -1,5 +1,7 @@
-import { INSTANCE_NETWORK_LIMITS, addressesPerNode, checkPodCapacity, maxPods } from '../../config/capacity';
+import { INSTANCE_NETWORK_LIMITS, addressesPerNode, capacityInputOf, checkPodCapacity, maxPods } from '../../config/capacity';
 import { ENVIRONMENTS } from '../../config/environments';
+import { EnvironmentSettings } from '../../config/settings';
+import { problemsOf } from '../support/settings';
 import { ALL_ENVIRONMENTS } from '../support/synth';
 
 describe('max pods per node (EKS formula: ENIs × (IPs per ENI − 1) + 2)', () => {
@@ -60,17 +62,58 @@ describe('checkPodCapacity', () => {
   });
 
   test.each(ALL_ENVIRONMENTS)('%s settings fit their private subnets', (envName) => {
-    const env = ENVIRONMENTS[envName];
-    const report = checkPodCapacity({
-      instanceTypes: env.cluster.nodeGroup.instanceTypes,
-      maxNodes: env.cluster.nodeGroup.maxSize,
-      prefixDelegation: env.cluster.prefixDelegation,
-      privateSubnetCidrs: env.network.privateSubnetCidrs,
-      interfaceEndpoints: env.network.interfaceEndpoints ? 4 : 0,
-    });
+    expect(checkPodCapacity(capacityInputOf(ENVIRONMENTS[envName])).fits).toBe(true);
+  });
+});
+
+describe('prod has room for an on-sale (twice the seed\'s 5 nodes, plus the upgrade surge)', () => {
+  const prod = ENVIRONMENTS.prod;
+  const withPrivateSubnets = (privateSubnetCidrs: string[], cluster: Partial<EnvironmentSettings['cluster']> = {}): EnvironmentSettings => ({
+    ...prod,
+    network: { ...prod.network, privateSubnetCidrs },
+    cluster: { ...prod.cluster, ...cluster },
+  });
+
+  test('maxSize is at least 10 and the 14 nodes at max size + surge fit, with the figures', () => {
+    expect(prod.cluster.nodeGroup.maxSize).toBeGreaterThanOrEqual(10);
+    const report = checkPodCapacity(capacityInputOf(prod));
+    // 10 max + 2 × 2 AZs surge = 14 t3.large × 3 ENIs × 12 IPs = 504 addresses.
+    expect(report).toMatchObject({ nodes: 14, upgradeSurge: 4, addressesPerNode: 36, required: 504 });
+    // Two /20s: (4,096 − 5 AWS-reserved − 6 EKS − 8 ALB − 5 endpoints) × 2 = 8,144.
+    expect(report.available).toBe((4096 - 5 - 6 - 8 - 5) * 2);
+    expect(report.spare).toBe(7640);
     expect(report.fits).toBe(true);
   });
 
+  test('prefix delegation would fit too (14 × 129 = 1,806 addresses)', () => {
+    const report = checkPodCapacity({ ...capacityInputOf(prod), prefixDelegation: true });
+    expect(report.required).toBe(14 * 129);
+    expect(report.fits).toBe(true);
+  });
+
+  test('the seed\'s /24 private subnets could not hold it: validation fails, saying by how much', () => {
+    // (256 − 5 − 6 − 8 − 5) × 2 = 464 against 504.
+    expect(problemsOf(withPrivateSubnets(['10.30.11.0/24', '10.30.12.0/24']))).toEqual([
+      expect.stringMatching(/^prod\.cluster\.nodeGroup: pod addresses fall short by 40: 10 max nodes \+ 4 upgrade surge = 14 nodes × 36 addresses .*= 504 addresses; private subnets offer 464/),
+    ]);
+  });
+
+  test('validation reserves one address per subnet for each interface endpoint it creates (5, eks-auth included)', () => {
+    // The message states the per-subnet reserve: 6 EKS + 8 ALB + 5 endpoints = 19.
+    const problems = problemsOf(withPrivateSubnets(['10.30.11.0/24', '10.30.12.0/24']));
+    expect(problems.join('\n')).toContain('less 5 AWS-reserved and 19 kept free per subnet');
+    const noEndpoints = problemsOf({ ...withPrivateSubnets(['10.30.11.0/24', '10.30.12.0/24']), network: { ...prod.network, privateSubnetCidrs: ['10.30.11.0/24', '10.30.12.0/24'], interfaceEndpoints: false } });
+    expect(noEndpoints.join('\n')).toContain('less 5 AWS-reserved and 14 kept free per subnet');
+  });
+
+  test('prefix delegation at the validator\'s largest node group (100) falls short, with the hint', () => {
+    expect(problemsOf(withPrivateSubnets(prod.network.privateSubnetCidrs as string[], { prefixDelegation: true, nodeGroup: { ...prod.cluster.nodeGroup, maxSize: 100 } }))).toEqual([
+      expect.stringMatching(/^prod\.cluster\.nodeGroup: pod addresses fall short by \d+: .*prefix delegation.*turn prefixDelegation off/),
+    ]);
+  });
+});
+
+describe('checkPodCapacity limits', () => {
   test('every supported type has ENI limits in range', () => {
     for (const limits of Object.values(INSTANCE_NETWORK_LIMITS)) {
       expect(limits.maxEnis).toBeGreaterThanOrEqual(2);

@@ -115,12 +115,5 @@ describe('cluster settings validation', () => {
     expect(problemsOf(withNodeGroup('dev', { instanceTypes: ['c7g.large'] }))).toEqual([expect.stringMatching(/^dev\.cluster\.nodeGroup\.instanceTypes: unknown instance type "c7g\.large"; known: .*t3\.medium/)]);
   });
 
-  test('fails when pod addresses do not fit, saying by how much', () => {
-    // prod: 10 max + 4 surge = 14 t3.large × 36 = 504 against (251 − 18) × 2 = 466.
-    expect(problemsOf(withNodeGroup('prod', { maxSize: 10 }))).toEqual([expect.stringMatching(/^prod\.cluster\.nodeGroup: pod addresses fall short by 38: .*504 addresses.*offer 466/)]);
-  });
-
-  test('fails when prefix delegation claims more than the subnets hold', () => {
-    expect(problemsOf(withCluster('prod', { prefixDelegation: true }))).toEqual([expect.stringMatching(/^prod\.cluster\.nodeGroup: pod addresses fall short by \d+: .*prefix delegation.*turn prefixDelegation off/)]);
-  });
+  // Pod address capacity (nodeGroup against the private subnets): __tests__/cluster/capacity.test.ts.
 });

@@ -26,7 +26,13 @@ describe('environment selection', () => {
 });
 
 describe('network settings validation', () => {
-  const dev = ENVIRONMENTS.dev;
+  // The seed's layout, which the cases below are written against (the shipped CIDRs are in __tests__/network/).
+  const dev = withNetwork(ENVIRONMENTS.dev, {
+    vpcCidr: '10.0.0.0/16',
+    publicSubnetCidrs: ['10.0.1.0/24', '10.0.2.0/24'],
+    privateSubnetCidrs: ['10.0.11.0/24', '10.0.12.0/24'],
+    databaseSubnetCidrs: ['10.0.21.0/24', '10.0.22.0/24'],
+  });
   const prod = ENVIRONMENTS.prod;
 
   test.each<[string, Partial<NetworkSettings>, string]>([

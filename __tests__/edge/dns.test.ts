@@ -1,7 +1,7 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Testing } from 'cdktf';
+import { TerraformOutput, Testing } from 'cdktf';
 import { DnsValidatedCertificate } from '../../modules/dns-certificate';
-import { HostedZone } from '../../modules/hosted-zone';
+import { HostedZoneLookup, PublicHostedZone } from '../../modules/hosted-zone';
 
 function synthCertificate(withUsEast1: boolean): any {
   return JSON.parse(
@@ -40,25 +40,48 @@ describe('DnsValidatedCertificate', () => {
   });
 });
 
-describe('HostedZone', () => {
-  const synthZone = (create: boolean, preventDestroy?: boolean) =>
-    JSON.parse(Testing.synthScope((scope) => new HostedZone(scope, 'zone', { zoneName: 'tiketi.com', create, preventDestroy })));
+describe('PublicHostedZone', () => {
+  const synthZone = (props: { reusableDelegationSet?: boolean; preventDestroy?: boolean } = {}) =>
+    JSON.parse(Testing.synthScope((scope) => new PublicHostedZone(scope, 'zone', { zoneName: 'tiketi.com', ...props })));
 
-  test('create: true creates a public zone that refuses terraform destroy', () => {
-    const json = synthZone(true);
+  test('creates a public zone on its own reusable delegation set; both refuse terraform destroy', () => {
+    const json = synthZone();
     const zone = Object.values<any>(json.resource.aws_route53_zone)[0];
-    expect(zone).toMatchObject({ name: 'tiketi.com', force_destroy: false, lifecycle: { prevent_destroy: true } });
+    const [setId, set] = Object.entries<any>(json.resource.aws_route53_delegation_set)[0];
+    expect(zone).toMatchObject({ name: 'tiketi.com', force_destroy: false, delegation_set_id: `\${aws_route53_delegation_set.${setId}.id}`, lifecycle: { prevent_destroy: true } });
+    expect(set.lifecycle.prevent_destroy).toBe(true);
+    // A private zone would have a VPC association; this one is public.
     expect(zone.vpc).toBeUndefined();
     expect(json.data).toBeUndefined();
   });
 
-  test('create: false looks the public zone up instead', () => {
-    const json = synthZone(false);
-    expect(json.resource).toBeUndefined();
-    expect(Object.values<any>(json.data.aws_route53_zone)[0]).toEqual(expect.objectContaining({ name: 'tiketi.com', private_zone: false }));
+  test('the name servers to delegate to are the delegation set\'s (the same for any zone re-created on it)', () => {
+    const scopeJson = Testing.synthScope((scope) => {
+      const zone = new PublicHostedZone(scope, 'zone', { zoneName: 'tiketi.com' });
+      new TerraformOutput(scope, 'ns', { value: zone.nameServers });
+    });
+    const json = JSON.parse(scopeJson);
+    const setId = Object.keys(json.resource.aws_route53_delegation_set)[0];
+    expect(json.output.ns.value).toBe(`\${aws_route53_delegation_set.${setId}.name_servers}`);
   });
 
-  test('preventDestroy: false lets a disposable environment delete its zone', () => {
-    expect(Object.values<any>(synthZone(true, false).resource.aws_route53_zone)[0].lifecycle.prevent_destroy).toBe(false);
+  test('reusableDelegationSet: false creates the zone alone, with its own name servers', () => {
+    const json = synthZone({ reusableDelegationSet: false });
+    expect(json.resource.aws_route53_delegation_set).toBeUndefined();
+    expect(Object.values<any>(json.resource.aws_route53_zone)[0].delegation_set_id).toBeUndefined();
+  });
+
+  test('preventDestroy: false lets a disposable zone (and its set) be deleted', () => {
+    const json = synthZone({ preventDestroy: false });
+    expect(Object.values<any>(json.resource.aws_route53_zone)[0].lifecycle.prevent_destroy).toBe(false);
+    expect(Object.values<any>(json.resource.aws_route53_delegation_set)[0].lifecycle.prevent_destroy).toBe(false);
+  });
+});
+
+describe('HostedZoneLookup', () => {
+  test('looks the public zone up by name and creates nothing', () => {
+    const json = JSON.parse(Testing.synthScope((scope) => new HostedZoneLookup(scope, 'zone', { zoneName: 'tiketi.com' })));
+    expect(json.resource).toBeUndefined();
+    expect(Object.values<any>(json.data.aws_route53_zone)[0]).toEqual(expect.objectContaining({ name: 'tiketi.com', private_zone: false }));
   });
 });

@@ -1,10 +1,14 @@
 import { ENVIRONMENTS } from '../../config/environments';
-import { EdgeSettings, EnvironmentSettings } from '../../config/settings';
+import { EdgeSettings, EnvironmentSettings, WafSettings } from '../../config/settings';
 import { problemsOf } from '../support/settings';
 import { s3BucketNameProblem } from '../../config/validation/edge';
 
 function withEdge(edge: Partial<EdgeSettings>, base: EnvironmentSettings = ENVIRONMENTS.staging): EnvironmentSettings {
   return { ...base, edge: { ...base.edge, ...edge } };
+}
+
+function withWaf(waf: Partial<WafSettings>, base: EnvironmentSettings = ENVIRONMENTS.staging): EnvironmentSettings {
+  return withEdge({ waf: { ...base.edge.waf, ...waf } }, base);
 }
 
 
@@ -55,8 +59,66 @@ describe('edge settings', () => {
     expect(problemsOf(withEdge({ bucketSuffix: 'x-s3alias' }))).toEqual([expect.stringMatching(/bucketSuffix: .*"tiketi-frontend-staging-x-s3alias"; S3 requires no reserved suffix "-s3alias"/)]);
   });
 
-  test('fails when the WAF rate limit is outside what WAF accepts', () => {
-    expect(problemsOf(withEdge({ wafRateLimit: 5 }))).toEqual(['staging.edge.wafRateLimit: got 5, expected an integer from 10 to 2000000000']);
+  test.each(['frontendIpRateLimit', 'apiIpRateLimit', 'apiClientRateLimit', 'loginRateLimit'] as const)('fails when waf.%s is below what WAF accepts (10)', (field) => {
+    expect(problemsOf(withWaf({ [field]: 5 }))).toContain(`staging.edge.waf.${field}: got 5, expected an integer from 10 to 2000000000`);
+  });
+
+  test('fails when a WAF rate limit is above what WAF accepts or not an integer', () => {
+    expect(problemsOf(withWaf({ frontendIpRateLimit: 2_000_000_001 }))).toEqual(['staging.edge.waf.frontendIpRateLimit: got 2000000001, expected an integer from 10 to 2000000000']);
+    expect(problemsOf(withWaf({ frontendIpRateLimit: 150.5 }))).toEqual(['staging.edge.waf.frontendIpRateLimit: got 150.5, expected an integer from 10 to 2000000000']);
+  });
+
+  test('fails when the login limit is not stricter than the site-wide API limit', () => {
+    expect(problemsOf(withWaf({ apiIpRateLimit: 2000, loginRateLimit: 2000 }))).toEqual([
+      'staging.edge.waf.loginRateLimit: got 2000, expected a limit below staging.edge.waf.apiIpRateLimit (2000): the login rule must be the stricter one',
+    ]);
+  });
+
+  test('fails when one client may send as much as its whole address', () => {
+    expect(problemsOf(withWaf({ apiIpRateLimit: 2000, apiClientRateLimit: 2500 }))).toEqual([expect.stringMatching(/^staging\.edge\.waf\.apiClientRateLimit: got 2500, expected a limit below staging\.edge\.waf\.apiIpRateLimit \(2000\)/)]);
+  });
+
+  test.each([
+    ['relative', 'api/auth/login'],
+    ['upper case (the rule lower-cases the path)', '/api/Auth/Login'],
+    ['with a trailing slash', '/api/auth/login/'],
+    ['with a wildcard', '/api/auth/*'],
+    ['with a query string', '/api/auth/login?x=1'],
+    ['empty', ''],
+  ])('fails when a login path is %s', (_case, path) => {
+    expect(problemsOf(withWaf({ loginPaths: [path] }))).toEqual([expect.stringMatching(/^staging\.edge\.waf\.loginPaths\[0\]: got .*, expected an absolute lower-case path/)]);
+  });
+
+  test('fails when there is no login path, or one repeats', () => {
+    expect(problemsOf(withWaf({ loginPaths: [] }))).toEqual(['staging.edge.waf.loginPaths: got [], expected 1 to 5 paths']);
+    expect(problemsOf(withWaf({ loginPaths: ['/auth/login', '/auth/login'] }))).toEqual([expect.stringMatching(/^staging\.edge\.waf\.loginPaths: .*distinct paths/)]);
+  });
+
+  test('fails when the rate limit action is neither block nor count', () => {
+    expect(problemsOf(withWaf({ rateLimitAction: 'captcha' as WafSettings['rateLimitAction'] }))).toEqual(['staging.edge.waf.rateLimitAction: got "captcha", expected one of "block", "count"']);
+  });
+
+  test('fails when the WAF log retention is not one CloudWatch accepts', () => {
+    expect(problemsOf(withWaf({ logRetentionDays: 100 }))).toEqual([expect.stringMatching(/^staging\.edge\.waf\.logRetentionDays: got 100, expected one of 1, 3/)]);
+  });
+
+  test('the shipped limits: per-IP limits high enough for an on-sale crowd behind one NAT address in prod, login stricter everywhere', () => {
+    const prod = ENVIRONMENTS.prod.edge.waf;
+    expect(prod.apiIpRateLimit).toBeGreaterThanOrEqual(10_000);
+    expect(prod.frontendIpRateLimit).toBeGreaterThanOrEqual(10_000);
+    for (const name of ['dev', 'staging', 'prod'] as const) {
+      const waf = ENVIRONMENTS[name].edge.waf;
+      expect(waf.loginRateLimit).toBeLessThan(waf.apiIpRateLimit);
+      expect(waf.loginPaths).toContain('/api/auth/login');
+    }
+  });
+
+  test.each(['http://js.pg.example', 'https://*.pg.example', 'https://js.pg.example/sdk.js', 'js.pg.example', "'unsafe-inline'"])('fails when a payment origin is %s (not one https origin)', (origin) => {
+    expect(problemsOf(withEdge({ paymentOrigins: [origin] }))).toEqual([expect.stringMatching(/^staging\.edge\.paymentOrigins\[0\]: got .*, expected an https origin/)]);
+  });
+
+  test('accepts an https payment origin', () => {
+    expect(problemsOf(withEdge({ paymentOrigins: ['https://js.tosspayments.com'] }))).toEqual([]);
   });
 
   test('fails when the access log retention is not a positive number of days', () => {
@@ -64,7 +126,7 @@ describe('edge settings', () => {
   });
 
   test('reports every problem at once, before any stack is built', () => {
-    expect(problemsOf(withEdge({ priceClass: 'cheap' as EdgeSettings['priceClass'], frontendDomain: 'example.org', wafRateLimit: 1.5 }))).toHaveLength(3);
+    expect(problemsOf(withEdge({ priceClass: 'cheap' as EdgeSettings['priceClass'], frontendDomain: 'example.org', waf: { ...ENVIRONMENTS.staging.edge.waf, loginRateLimit: 1.5 } }))).toHaveLength(3);
   });
 });
 

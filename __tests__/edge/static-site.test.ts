@@ -1,9 +1,10 @@
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Testing } from 'cdktf';
-import { CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID } from '../../modules/private/access-log-bucket';
+import { ACCESS_LOG_FIELDS } from '../../modules/private/cloudfront-access-logs';
 import { SecureBucket } from '../../modules/private/secure-bucket';
 import { DEFAULT_MINIMUM_VIEWER_TLS, StaticSite, StaticSiteProps } from '../../modules/static-site';
 
-const BASE: StaticSiteProps = {
+const BASE: Omit<StaticSiteProps, 'usEast1'> = {
   namePrefix: 'tiketi-test',
   bucketName: 'tiketi-frontend-test',
   logBucketName: 'tiketi-frontend-test-logs',
@@ -12,10 +13,16 @@ const BASE: StaticSiteProps = {
   certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc',
   webAclArn: 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/test/abc',
   priceClass: 'PriceClass_100',
+  apiOrigin: 'https://api-test.tiketi.com',
 };
 
-function synthSite(props: Partial<StaticSiteProps> = {}): any {
-  return JSON.parse(Testing.synthScope((scope) => new StaticSite(scope, 'site', { ...BASE, ...props })));
+function synthSite(props: Partial<Omit<StaticSiteProps, 'usEast1'>> = {}): any {
+  return JSON.parse(
+    Testing.synthScope((scope) => {
+      const usEast1 = new AwsProvider(scope, 'east', { region: 'us-east-1', alias: 'us_east_1' });
+      new StaticSite(scope, 'site', { ...BASE, usEast1, ...props });
+    }),
+  );
 }
 
 const values = (json: any, type: string): any[] => Object.values(json.resource[type] ?? {});
@@ -31,7 +38,7 @@ describe('StaticSite', () => {
     const json = synthSite();
     const distributionId = Object.keys(json.resource.aws_cloudfront_distribution)[0];
     const statements = policyOf(json, BASE.bucketName).Statement;
-    expect(statements).toHaveLength(2);
+    expect(statements).toHaveLength(3);
     const deny = statements.find((s: any) => s.Sid === 'DenyInsecureTransport');
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(deny.Resource).toHaveLength(2);
@@ -39,6 +46,12 @@ describe('StaticSite', () => {
     expect(read).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject' });
     expect(read.Resource).toMatch(/\.arn\}\/\*$/);
     expect(read.Condition).toEqual({ StringEquals: { 'AWS:SourceArn': `\${aws_cloudfront_distribution.${distributionId}.arn}` } });
+    // ListBucket (so a missing key is a 404, not a 403), on the bucket only, for this distribution only.
+    const list = statements.find((s: any) => s.Sid === 'AllowCloudFrontOacList');
+    expect(list).toMatchObject({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:ListBucket' });
+    expect(list.Resource).toMatch(/^\$\{aws_s3_bucket\..*\.arn\}$/);
+    expect(list.Condition).toEqual(read.Condition);
+    expect(statements.filter((s: any) => s.Effect === 'Allow').flatMap((s: any) => [s.Action].flat()).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
   });
 
   test('both buckets block all public access, are encrypted, versioned and expire old versions', () => {
@@ -58,31 +71,66 @@ describe('StaticSite', () => {
     }
   });
 
-  test('the frontend bucket enforces bucket-owner ownership (no ACLs)', () => {
-    expect(byBucketName(synthSite(), 'aws_s3_bucket_ownership_controls', BASE.bucketName).rule.object_ownership).toBe('BucketOwnerEnforced');
+  test('both buckets enforce bucket-owner ownership: ACLs disabled everywhere (S3.12), no ACL resource', () => {
+    const json = synthSite();
+    for (const name of [BASE.bucketName, BASE.logBucketName]) {
+      expect(byBucketName(json, 'aws_s3_bucket_ownership_controls', name).rule.object_ownership).toBe('BucketOwnerEnforced');
+    }
+    expect(json.resource.aws_s3_bucket_acl).toBeUndefined();
+    expect(distributionOf(json).logging_config).toBeUndefined();
   });
 
-  test('the log bucket keeps ACLs only for the owner and CloudFront log delivery, and expires logs after the retention', () => {
+  test('access logs: standard logging v2 from the distribution, created in us-east-1, into the log bucket, cookies left out', () => {
     const json = synthSite({ logRetentionDays: 90 });
-    expect(byBucketName(json, 'aws_s3_bucket_ownership_controls', BASE.logBucketName).rule.object_ownership).toBe('BucketOwnerPreferred');
-    const grants = byBucketName(json, 'aws_s3_bucket_acl', BASE.logBucketName).access_control_policy.grant;
-    expect(grants).toHaveLength(2);
-    expect(grants.every((g: any) => g.permission === 'FULL_CONTROL' && g.grantee.type === 'CanonicalUser')).toBe(true);
-    expect(grants.map((g: any) => g.grantee.id)).toContain(CLOUDFRONT_LOG_DELIVERY_CANONICAL_ID);
+    const distributionId = Object.keys(json.resource.aws_cloudfront_distribution)[0];
+    const logBucketId = Object.entries<any>(json.resource.aws_s3_bucket).find(([, b]) => b.bucket === BASE.logBucketName)![0];
+    const [sourceId, source] = Object.entries<any>(json.resource.aws_cloudwatch_log_delivery_source)[0];
+    const [destinationId, destination] = Object.entries<any>(json.resource.aws_cloudwatch_log_delivery_destination)[0];
+    const delivery = Object.values<any>(json.resource.aws_cloudwatch_log_delivery)[0];
+    expect(source).toMatchObject({ provider: 'aws.us_east_1', log_type: 'ACCESS_LOGS', resource_arn: `\${aws_cloudfront_distribution.${distributionId}.arn}` });
+    expect(destination).toMatchObject({ provider: 'aws.us_east_1', output_format: 'w3c' });
+    expect(destination.delivery_destination_configuration).toEqual([{ destination_resource_arn: `\${aws_s3_bucket.${logBucketId}.arn}` }]);
+    expect(delivery).toMatchObject({
+      provider: 'aws.us_east_1',
+      delivery_source_name: `\${aws_cloudwatch_log_delivery_source.${sourceId}.name}`,
+      delivery_destination_arn: `\${aws_cloudwatch_log_delivery_destination.${destinationId}.arn}`,
+    });
+    expect(delivery.record_fields).not.toContain('cs(Cookie)');
+    expect(delivery.record_fields).toEqual(expect.arrayContaining(['date', 'time', 'c-ip', 'cs-uri-stem', 'sc-status', 'x-edge-request-id']));
+    expect(delivery.record_fields).toHaveLength(ACCESS_LOG_FIELDS.length);
+    expect(delivery.s3_delivery_configuration[0].suffix_path).toMatch(/^cloudfront\/\{DistributionId\}\//);
+    expect(delivery.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/^aws_s3_bucket_policy\./)]));
     const expiry = byBucketName(json, 'aws_s3_bucket_lifecycle_configuration', BASE.logBucketName).rule.find((r: any) => r.id === 'expire-access-logs');
     expect(expiry.expiration[0].days).toBe(90);
-    const logging = distributionOf(json).logging_config;
-    expect(logging.bucket).toMatch(/aws_s3_bucket\..*logs.*\.bucket_domain_name/);
-    expect(logging.include_cookies).toBe(false);
   });
 
-  test('the distribution serves the SPA: index.html root, 403/404 fall back to /index.html with 200', () => {
-    const distribution = distributionOf(synthSite());
+  test('the log bucket policy lets only this account\'s us-east-1 log deliveries write, with bucket-owner-full-control', () => {
+    const json = synthSite();
+    const statements = policyOf(json, BASE.logBucketName).Statement;
+    const write = statements.find((s: any) => s.Sid === 'AWSLogDeliveryWrite');
+    expect(write).toMatchObject({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject' });
+    expect(write.Resource).toMatch(/\.arn\}\/\*$/);
+    expect(write.Condition.StringEquals['s3:x-amz-acl']).toBe('bucket-owner-full-control');
+    expect(write.Condition.StringEquals['aws:SourceAccount']).toMatch(/data\.aws_caller_identity\..*\.account_id/);
+    expect(write.Condition.ArnLike['aws:SourceArn']).toMatch(/^arn:aws:logs:us-east-1:\$\{data\.aws_caller_identity\..*\.account_id\}:\*$/);
+    const check = statements.find((s: any) => s.Sid === 'AWSLogDeliveryAclCheck');
+    expect(check).toMatchObject({ Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: ['s3:GetBucketAcl', 's3:ListBucket'] });
+    expect(check.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': write.Condition.StringEquals['aws:SourceAccount'] }, ArnLike: write.Condition.ArnLike });
+    // Nobody else is allowed anything on the log bucket.
+    expect(statements.filter((s: any) => s.Effect === 'Allow').map((s: any) => s.Principal.Service)).toEqual(['delivery.logs.amazonaws.com', 'delivery.logs.amazonaws.com']);
+  });
+
+  test('SPA routing by a viewer-request CloudFront Function on the default behaviour; no error page turns 403/404 into 200', () => {
+    const json = synthSite();
+    const distribution = distributionOf(json);
     expect(distribution.default_root_object).toBe('index.html');
-    expect(distribution.custom_error_response.map((r: any) => [r.error_code, r.response_code, r.response_page_path])).toEqual([
-      [403, 200, '/index.html'],
-      [404, 200, '/index.html'],
-    ]);
+    expect(distribution.custom_error_response).toBeUndefined();
+    const [fnId, fn] = Object.entries<any>(json.resource.aws_cloudfront_function)[0];
+    expect(fn).toMatchObject({ runtime: 'cloudfront-js-2.0', publish: true, name: 'tiketi-test-frontend-spa-rewrite' });
+    expect(fn.code).toContain('function handler(event)');
+    expect(distribution.default_cache_behavior.function_association).toEqual([{ event_type: 'viewer-request', function_arn: `\${aws_cloudfront_function.${fnId}.arn}` }]);
+    // /index.html and the hashed assets are files: no rewrite there.
+    expect(distribution.ordered_cache_behavior.every((b: any) => b.function_association === undefined)).toBe(true);
   });
 
   test('hashed assets use the one-year cache policy; index.html and routes revalidate', () => {
@@ -109,13 +157,40 @@ describe('StaticSite', () => {
     expect(security.content_type_options.override).toBe(true);
     expect(security.frame_options.frame_option).toBe('DENY');
     expect(security.referrer_policy.referrer_policy).toBe('strict-origin-when-cross-origin');
-    expect(security.content_security_policy).toBeUndefined();
   });
 
-  test('contentSecurityPolicy adds a CSP header', () => {
+  test('the baseline CSP allows the API origin in connect-src; Permissions-Policy is a custom header', () => {
+    const policy = values(synthSite(), 'aws_cloudfront_response_headers_policy')[0];
+    const csp = policy.security_headers_config.content_security_policy;
+    expect(csp.override).toBe(true);
+    expect(csp.content_security_policy).toContain("connect-src 'self' https://api-test.tiketi.com;");
+    expect(csp.content_security_policy).toContain("script-src 'self';");
+    expect(policy.custom_headers_config.items).toEqual([
+      {
+        header: 'Permissions-Policy',
+        value: 'accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), midi=(), usb=(), payment=(self)',
+        override: true,
+      },
+    ]);
+  });
+
+  test('payment origins join script-src, frame-src, connect-src and the payment permission', () => {
+    const policy = values(synthSite({ paymentOrigins: ['https://js.pg.example'] }), 'aws_cloudfront_response_headers_policy')[0];
+    const csp = policy.security_headers_config.content_security_policy.content_security_policy;
+    expect(csp).toContain("script-src 'self' https://js.pg.example;");
+    expect(csp).toContain('frame-src https://js.pg.example;');
+    expect(csp).toContain("connect-src 'self' https://api-test.tiketi.com https://js.pg.example;");
+    expect(policy.custom_headers_config.items[0].value).toMatch(/payment=\(self "https:\/\/js\.pg\.example"\)$/);
+  });
+
+  test('contentSecurityPolicy replaces the baseline', () => {
     const json = synthSite({ contentSecurityPolicy: "default-src 'self'" });
     const security = values(json, 'aws_cloudfront_response_headers_policy')[0].security_headers_config;
     expect(security.content_security_policy).toEqual({ content_security_policy: "default-src 'self'", override: true });
+  });
+
+  test('fails when the CSP is longer than CloudFront accepts (1783 characters)', () => {
+    expect(() => synthSite({ contentSecurityPolicy: `default-src 'self' ${'https://a.example '.repeat(100)}` })).toThrow(/Content-Security-Policy has \d+ characters; CloudFront accepts at most 1783/);
   });
 
   test('viewer TLS: ACM certificate over SNI, TLS 1.2 (2021 ciphers) or newer', () => {

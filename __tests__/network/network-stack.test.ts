@@ -30,7 +30,9 @@ describe.each(ALL_ENVIRONMENTS)('network stack in %s', (envName) => {
   test('interface endpoints only where the settings turn them on', () => {
     const interfaces = Object.values<any>(resourcesOf(json, 'aws_vpc_endpoint')).filter((e) => e.vpc_endpoint_type === 'Interface');
     const services = interfaces.map((e) => e.service_name.replace('com.amazonaws.ap-northeast-2.', '')).sort();
-    expect(services).toEqual(settings.interfaceEndpoints ? ['ecr.api', 'ecr.dkr', 'logs', 'sts'] : []);
+    // eks-auth: the Pod Identity agent's AssumeRoleForPodIdentity, so pods get credentials without NAT.
+    expect(services).toEqual(settings.interfaceEndpoints ? ['ecr.api', 'ecr.dkr', 'eks-auth', 'logs', 'sts'] : []);
+    expect(settings.interfaceEndpoints).toBe(envName === 'prod');
   });
 
   test('the S3 gateway endpoint serves the private and database route tables', () => {

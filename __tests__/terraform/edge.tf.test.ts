@@ -14,8 +14,11 @@ function mocks(zoneName: string): string {
     extra: `  mock_data "aws_route53_zone" {
     defaults = { zone_id = "ZMOCKZONE", name = ${hcl(zoneName)} }
   }
-  mock_data "aws_canonical_user_id" {
-    defaults = { id = "0000000000000000000000000000000000000000000000000000000000000000" }
+  mock_resource "aws_cloudfront_function" {
+    defaults = { arn = "arn:aws:cloudfront::${ACCOUNT}:function/mock-spa-rewrite" }
+  }
+  mock_resource "aws_cloudwatch_log_delivery_destination" {
+    defaults = { arn = "arn:aws:logs:us-east-1:${ACCOUNT}:delivery-destination:mock" }
   }`,
   });
 }
@@ -50,17 +53,23 @@ describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
     const contentBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === frontendBucketName(envName, edge.bucketSuffix));
     const logBucket = addressOf(stack, 'aws_s3_bucket', (c) => c.bucket === accessLogBucketName(envName, edge.bucketSuffix));
     const contentPolicy = addressOf(stack, 'aws_s3_bucket_policy', (c) => c.bucket.includes(contentBucket.split('.')[1]));
+    const logSource = addressOf(stack, 'aws_cloudwatch_log_delivery_source', () => true);
+    const logDestination = addressOf(stack, 'aws_cloudwatch_log_delivery_destination', () => true);
+    const logDelivery = addressOf(stack, 'aws_cloudwatch_log_delivery', () => true);
     const aliasRecords = hclList(stack, 'aws_route53_record', (_id, c) => c.alias !== undefined);
     const validationRecords = hclList(stack, 'aws_route53_record', (id) => id.includes('validation-record'));
-    const expectedRules = [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'].sort();
+    const expectedRules = (acl: string) =>
+      acl === cloudFrontAcl ? [...MANAGED_RULE_GROUPS, 'rate-limit-per-ip'] : [...MANAGED_RULE_GROUPS, 'AWSManagedRulesSQLiRuleSet', 'rate-limit-login', 'rate-limit-per-ip', 'rate-limit-per-client'];
+    const wafLogging = hclList(stack, 'aws_wafv2_web_acl_logging_configuration');
+    const pipelineParameters = hclList(stack, 'aws_ssm_parameter');
     const wafAsserts = [cloudFrontAcl, regionalAcl]
       .map(
         (acl) => `  assert {
-  condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules)})
-  error_message = "${acl} lacks a managed rule group or the rate rule"
+  condition     = toset([for r in ${acl}.rule : r.name]) == toset(${hcl(expectedRules(acl).sort())})
+  error_message = "${acl} lacks a managed rule group or a rate rule"
   }
   assert {
-  condition     = one([for r in ${acl}.rule : r.statement[0].rate_based_statement[0].limit if r.name == "rate-limit-per-ip"]) == ${edge.wafRateLimit}
+  condition     = one([for r in ${acl}.rule : r.statement[0].rate_based_statement[0].limit if r.name == "rate-limit-per-ip"]) == ${acl === cloudFrontAcl ? edge.waf.frontendIpRateLimit : edge.waf.apiIpRateLimit}
   error_message = "${acl} rate limit differs from the settings"
   }
   assert {
@@ -90,8 +99,12 @@ run "plan" {
   error_message = "distribution root object, HTTP/3 or IPv6 is off"
   }
   assert {
-  condition     = toset([for r in ${distribution}.custom_error_response : "\${r.error_code}:\${r.response_code}:\${r.response_page_path}"]) == toset(["403:200:/index.html", "404:200:/index.html"])
-  error_message = "SPA fallback (403/404 -> /index.html, 200) is missing"
+  condition     = length(${distribution}.custom_error_response) == 0
+  error_message = "an error response turns real error codes (WAF 403, missing file 404) into another response"
+  }
+  assert {
+  condition     = one([for f in ${distribution}.default_cache_behavior[0].function_association : f.event_type]) == "viewer-request"
+  error_message = "the SPA rewrite function does not run on viewer requests of the default behaviour"
   }
   assert {
   condition     = ${distribution}.viewer_certificate[0].minimum_protocol_version == "${DEFAULT_MINIMUM_VIEWER_TLS}" && ${distribution}.viewer_certificate[0].ssl_support_method == "sni-only"
@@ -128,12 +141,36 @@ run "apply" {
   error_message = "the OAC read grant is not bound to this distribution"
   }
   assert {
-  condition     = length(${distribution}.logging_config) == 1 && ${distribution}.logging_config[0].bucket == ${logBucket}.bucket_domain_name
-  error_message = "access logging is off"
+  condition     = length(${distribution}.logging_config) == 0 && ${logSource}.resource_arn == ${distribution}.arn && ${logSource}.log_type == "ACCESS_LOGS"
+  error_message = "access logs are not delivered from the distribution by standard logging v2"
+  }
+  assert {
+  condition     = ${logDestination}.delivery_destination_configuration[0].destination_resource_arn == ${logBucket}.arn && ${logDelivery}.delivery_destination_arn == ${logDestination}.arn
+  error_message = "access logs are not delivered to the log bucket"
+  }
+  assert {
+  condition     = !contains(${logDelivery}.record_fields, "cs(Cookie)")
+  error_message = "access logs record cookies"
   }
   assert {
   condition     = toset([for r in ${validationRecords} : r.name]) == toset(["_mock.${edge.frontendDomain}.", "_mock.${edge.apiDomain}."])
   error_message = "a certificate lacks its DNS validation record"
+  }
+  assert {
+  condition     = { for p in ${pipelineParameters} : p.name => p.value } == { "/tiketi/${envName}/frontend/bucket" = ${contentBucket}.bucket, "/tiketi/${envName}/frontend/distribution-id" = ${distribution}.id, "/tiketi/${envName}/frontend/api-url" = "https://${edge.apiDomain}" }
+  error_message = "the pipeline parameters are not the bucket, distribution ID and API URL under /tiketi/${envName}/frontend/"
+  }
+  assert {
+  condition     = alltrue([for p in ${pipelineParameters} : p.type == "String"])
+  error_message = "a pipeline parameter is not a String"
+  }
+  assert {
+  condition     = toset([for l in ${wafLogging} : l.resource_arn]) == toset([${cloudFrontAcl}.arn, ${regionalAcl}.arn])
+  error_message = "an ACL is not logged"
+  }
+  assert {
+  condition     = alltrue([for l in ${wafLogging} : length(l.log_destination_configs) == 1 && startswith(one(l.log_destination_configs), "arn:aws:logs:")])
+  error_message = "WAF logs do not go to a log group"
   }
   assert {
   condition     = output.zone_name == ${hcl(edge.zoneName)} && output.frontend_distribution_arn == ${distribution}.arn
@@ -143,8 +180,8 @@ run "apply" {
 `,
     );
     expect(output).toMatch(/2 passed, 0 failed/);
-    // Outside dev, the buckets (and a created zone) refuse the test's teardown: prevent_destroy at work.
-    const protectedAddresses = envName === 'dev' ? [] : [...addressesOf(stack, 'aws_s3_bucket'), ...addressesOf(stack, 'aws_route53_zone')].sort();
+    // Outside dev, the buckets refuse the test's teardown: prevent_destroy at work.
+    const protectedAddresses = envName === 'dev' ? [] : addressesOf(stack, 'aws_s3_bucket').sort();
     expect(preventedDestroys(output)).toEqual(protectedAddresses);
   });
 });

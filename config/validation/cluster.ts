@@ -1,6 +1,6 @@
 import { UnknownInstanceTypeError, checkPodCapacity } from '../capacity';
 import { parseCidr } from '../cidr';
-import { CI_ROLE_NAMES, EKS_ADDON_NAMES, EnvironmentSettings } from '../settings';
+import { CI_ROLE_NAMES, EKS_ADDON_NAMES, EnvironmentSettings, interfaceEndpointServices } from '../settings';
 import { parseRolePrincipal } from './iam';
 import { LOG_RETENTION_DAYS, Problems } from './problems';
 
@@ -106,8 +106,8 @@ function validateCapacity(env: EnvironmentSettings, problems: Problems): void {
       maxNodes: group.maxSize,
       prefixDelegation: env.cluster.prefixDelegation,
       privateSubnetCidrs: env.network.privateSubnetCidrs,
-      // ecr.api, ecr.dkr, sts, logs (DEFAULT_INTERFACE_SERVICES in modules/vpc-endpoints.ts).
-      interfaceEndpoints: env.network.interfaceEndpoints ? 4 : 0,
+      // One address per interface endpoint in every private subnet: counted from the list the network stack creates.
+      interfaceEndpoints: interfaceEndpointServices(env.network).length,
     });
     if (!report.fits) {
       const hint = env.cluster.prefixDelegation

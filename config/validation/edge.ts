@@ -1,5 +1,5 @@
-import { EnvironmentName, EnvironmentSettings, PRICE_CLASSES } from '../settings';
-import { Problems, isDomainName } from './problems';
+import { EnvironmentName, EnvironmentSettings, PRICE_CLASSES, RATE_LIMIT_ACTIONS, WafSettings } from '../settings';
+import { LOG_RETENTION_DAYS, Problems, isDomainName } from './problems';
 
 /**
  * Names of the edge stack's buckets. S3 names are global, so `bucketSuffix` (e.g. the account alias)
@@ -34,8 +34,17 @@ export function isInZone(domain: string, zoneName: string): boolean {
   return domain === zoneName || domain.endsWith(`.${zoneName}`);
 }
 
-/** WAFv2 rate-based rule limits (requests per 5-minute window). */
-const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+/**
+ * WAFv2 rate-based rule limits (requests per aggregation key in the 5-minute window).
+ * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
+ */
+export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
+/** `https://host[:port]`, the form CSP source lists and the Permissions-Policy accept for one origin. */
+const HTTPS_ORIGIN = /^https:\/\/(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+(:\d{1,5})?$/;
+/** Login paths: absolute, lower case (the rule lower-cases the path before matching), no trailing slash. */
+const LOGIN_PATH = /^(\/[a-z0-9._~-]+)+$/;
+/** A byte match search string holds at most 200 bytes; more paths cost WCUs for little. */
+const MAX_LOGIN_PATHS = 5;
 
 export function validateEdge(env: EnvironmentSettings, problems: Problems): void {
   const edge = env.edge;
@@ -57,6 +66,27 @@ export function validateEdge(env: EnvironmentSettings, problems: Problems): void
   }
 
   problems.oneOf(`${at}.priceClass`, edge.priceClass, PRICE_CLASSES);
-  problems.checkInteger(`${at}.wafRateLimit`, edge.wafRateLimit, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max);
+  edge.paymentOrigins.forEach((origin, i) =>
+    problems.check(HTTPS_ORIGIN.test(origin), `${at}.paymentOrigins[${i}]`, origin, 'an https origin such as "https://js.tosspayments.com" (no path, no wildcard)'),
+  );
+  validateWaf(edge.waf, `${at}.waf`, problems);
   problems.checkInteger(`${at}.accessLogRetentionDays`, edge.accessLogRetentionDays, 1, 3650);
+}
+
+function validateWaf(waf: WafSettings, at: string, problems: Problems): void {
+  const limits = (['frontendIpRateLimit', 'apiIpRateLimit', 'apiClientRateLimit', 'loginRateLimit'] as const).map((field) =>
+    problems.checkInteger(`${at}.${field}`, waf[field], WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max),
+  );
+  if (limits.every(Boolean)) {
+    // A narrower rule with a limit at or above the site-wide one never fires before the site-wide one does.
+    problems.check(waf.loginRateLimit < waf.apiIpRateLimit, `${at}.loginRateLimit`, waf.loginRateLimit, `a limit below ${at}.apiIpRateLimit (${waf.apiIpRateLimit}): the login rule must be the stricter one`);
+    problems.check(waf.apiClientRateLimit < waf.apiIpRateLimit, `${at}.apiClientRateLimit`, waf.apiClientRateLimit, `a limit below ${at}.apiIpRateLimit (${waf.apiIpRateLimit}): one client behind an address gets less than the address`);
+  }
+  problems.check(waf.loginPaths.length >= 1 && waf.loginPaths.length <= MAX_LOGIN_PATHS, `${at}.loginPaths`, waf.loginPaths, `1 to ${MAX_LOGIN_PATHS} paths`);
+  waf.loginPaths.forEach((path, i) =>
+    problems.check(LOGIN_PATH.test(path) && path.length <= 200, `${at}.loginPaths[${i}]`, path, 'an absolute lower-case path such as "/api/auth/login" (no trailing slash, no wildcard, at most 200 characters)'),
+  );
+  problems.check(new Set(waf.loginPaths).size === waf.loginPaths.length, `${at}.loginPaths`, waf.loginPaths, 'distinct paths');
+  problems.oneOf(`${at}.rateLimitAction`, waf.rateLimitAction, RATE_LIMIT_ACTIONS);
+  problems.oneOf(`${at}.logRetentionDays`, waf.logRetentionDays, LOG_RETENTION_DAYS);
 }

@@ -20,12 +20,6 @@ export interface BucketPolicyStatement {
 
 export interface SecureBucketProps {
   readonly bucketName: string;
-  /**
-   * S3 Object Ownership. Only a log target of a service that writes through ACLs (CloudFront legacy
-   * standard logging) needs `BucketOwnerPreferred`.
-   * @default 'BucketOwnerEnforced' - ACLs are disabled; the bucket policy alone decides access
-   */
-  readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
   /** Lifecycle rules; every bucket also aborts incomplete multipart uploads after 7 days. */
   readonly lifecycleRules: readonly Omit<S3BucketLifecycleConfigurationRule, 'abortIncompleteMultipartUpload' | 'status'>[];
   /**
@@ -41,7 +35,7 @@ export interface SecureBucketProps {
 }
 
 /**
- * A private S3 bucket: all public access blocked, default encryption (SSE-S3 or a KMS key), versioning, lifecycle
+ * A private S3 bucket: ACLs disabled (`BucketOwnerEnforced`), all public access blocked, default encryption (SSE-S3 or a KMS key), versioning, lifecycle
  * rules, and a bucket policy that denies every request not made over TLS. Callers add grants with
  * `addToPolicy`; the policy is rendered once, at synth time, with every statement added.
  */
@@ -51,8 +45,6 @@ export class SecureBucket extends Construct {
   public readonly bucketArn: string;
   /** `<bucket>.s3.<region>.amazonaws.com`: the origin domain CloudFront should use (no redirects). */
   public readonly regionalDomainName: string;
-  /** `<bucket>.s3.amazonaws.com`: the form CloudFront legacy logging expects. */
-  public readonly domainName: string;
   /** Resources that must exist before a service writes into the bucket (ownership, encryption, policy). */
   public readonly readiness: ITerraformDependable[];
   private readonly statements: BucketPolicyStatement[] = [];
@@ -63,7 +55,8 @@ export class SecureBucket extends Construct {
     const bucket = this.bucket;
     const ownership = new S3BucketOwnershipControls(this, 'ownership', {
       bucket: bucket.id,
-      rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' },
+      // ACLs disabled on every bucket (FSBP S3.12): the bucket policy alone decides access.
+      rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
     const publicAccess = new S3BucketPublicAccessBlock(this, 'public-access-block', {
       bucket: bucket.id,
@@ -105,7 +98,6 @@ export class SecureBucket extends Construct {
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
     this.regionalDomainName = bucket.bucketRegionalDomainName;
-    this.domainName = bucket.bucketDomainName;
     this.readiness = [ownership, encryption, policy];
   }
 
