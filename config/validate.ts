@@ -1,5 +1,6 @@
 import { ENVIRONMENTS, REGISTRY } from './environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { validateArgoCd } from './validation/argocd';
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
@@ -19,6 +20,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateEdge(env, problems);
   validateCluster(env, problems);
   validateGitOps(env, problems);
+  validateArgoCd(env, problems);
   problems.throwIfAny();
   return env;
 }
