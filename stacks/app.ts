@@ -3,6 +3,7 @@ import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
 import { ENVIRONMENTS } from '../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { ArgoCdStack } from './argocd-stack';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
@@ -31,6 +32,7 @@ export interface TiketiStacks {
   readonly registry: RegistryStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  readonly argocd: ArgoCdStack;
 }
 
 /** Builds every stack of one environment into `app`: the one place where stacks are wired together. */
@@ -52,5 +54,6 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
-  return { bootstrap, network, cluster, registry, data, edge };
+  const argocd = new ArgoCdStack(app, { env, backend, cluster, data, edge, services: props.registry.services });
+  return { bootstrap, network, cluster, registry, data, edge, argocd };
 }
