@@ -101,6 +101,15 @@ describe.each(ALL_ENVIRONMENTS)('bridge (%s)', (envName) => {
     }
   });
 
+  test('a Pod Identity association for exactly the service accounts docs/gitops-bridge.md lists, where the services use AWS', () => {
+    const doc = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'gitops-bridge.md'), 'utf8');
+    const section = doc.split(/^## /m).find((s) => s.startsWith('Service accounts with AWS access'))!;
+    const accounts = [...section.matchAll(/^\|\s*`([^`]+)`\s*\|/gm)].map((m) => m[1]).sort();
+    expect(accounts.length).toBeGreaterThanOrEqual(5);
+    const associations = Object.values(resourcesOf(argocdJson(envName), 'aws_eks_pod_identity_association')) as any[];
+    expect(associations.map((a) => a.service_account).sort()).toEqual(env.argocd.workloadsUseAwsData ? accounts : []);
+  });
+
   test('one owner of tiketi-infrastructure: Terraform where the overlay does not generate it, never both', () => {
     const rendered = kustomize(path.join(REPO_ROOT, 'gitops', 'overlays', envName)).objects;
     const generated = rendered.filter((o) => o.kind === 'ConfigMap' && /^tiketi-infrastructure(-[a-z0-9]+)?$/.test(o.metadata.name));
