@@ -1,4 +1,4 @@
-import { ClusterSettings, DEFAULT_HUMAN_ROLES, DnsSettings, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings, WafSettings } from './settings';
+import { ArgoCdCharts, ArgoCdSettings, ClusterSettings, DEFAULT_HUMAN_ROLES, DnsSettings, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings, WafSettings } from './settings';
 
 /**
  * The one place where environment settings live. Sizes follow the seed's cost table
@@ -65,6 +65,52 @@ const EKS_1_35_ADDON_VERSIONS: ClusterSettings['addonVersions'] = {
   'metrics-server': 'v0.9.0-eksbuild.5',
 };
 
+/**
+ * Helm charts of the argocd stack, the same in every environment (a chart upgrade is rehearsed in dev and
+ * staging by the same reviewed change). Versions are exact; `../shared/reference/charts/` holds each one's
+ * values file, which the tests check every values key against.
+ */
+const ARGOCD_CHARTS: ArgoCdCharts = {
+  // Argo CD v3.4.4.
+  argoCd: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-cd', version: '10.1.1' },
+  argocdApps: { repository: 'https://argoproj.github.io/argo-helm', chart: 'argocd-apps', version: '2.0.5' },
+  // Controller 0.36.6.
+  sealedSecrets: { repository: 'https://bitnami-labs.github.io/sealed-secrets', chart: 'sealed-secrets', version: '2.18.5' },
+  // Controller v3.5.0.
+  awsLoadBalancerController: { repository: 'https://aws.github.io/eks-charts', chart: 'aws-load-balancer-controller', version: '3.5.0' },
+  externalDns: { repository: 'https://kubernetes-sigs.github.io/external-dns', chart: 'external-dns', version: '1.21.1' },
+  // Cluster Autoscaler 1.35.0: its minor must match the cluster's Kubernetes minor (cluster.kubernetesVersion).
+  clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' },
+};
+
+/** What every environment's argocd section shares; each environment overrides what differs. */
+function argocdSettings(env: EnvironmentName, overrides: Partial<ArgoCdSettings> & Pick<ArgoCdSettings, 'hostname' | 'kubernetesApi'>): ArgoCdSettings {
+  return {
+    charts: ARGOCD_CHARTS,
+    highAvailability: false,
+    replicas: { server: 1, repoServer: 1, applicationSet: 1, awsLoadBalancerController: 2 },
+    // Argo CD's UI sits behind SSO (no local admin) and the regional WAF. GitHub's webhook deliveries come
+    // from its published "hooks" ranges, so a narrower list must keep them for push-to-sync (or rely on the
+    // 3-minute poll).
+    inboundCidrs: ['0.0.0.0/0'],
+    githubOrganization: 'tiketi',
+    adminGroup: 'tiketi:platform-admins',
+    notificationChannel: 'tiketi-deployments',
+    repositorySecretName: 'tiketi-platform-repository',
+    secrets: {
+      sealingKey: `tiketi/${env}/sealed-secrets-key`,
+      repositoryDeployKey: `tiketi/${env}/argocd/repository-deploy-key`,
+      githubWebhook: `tiketi/${env}/argocd/github-webhook-secret`,
+      slackToken: `tiketi/${env}/argocd/slack-token`,
+      ssoClient: `tiketi/${env}/argocd/sso-client`,
+    },
+    externalDnsPolicy: 'sync',
+    workloadsUseAwsData: true,
+    applicationDatabaseUser: 'tiketi',
+    ...overrides,
+  };
+}
+
 export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>> = {
   dev: {
     name: 'dev',
@@ -127,6 +173,15 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       // dev's API closed to the internet: closed by default, opened by a reviewed change.
       apiInboundCidrs: ['203.0.113.0/24'],
     },
+    argocd: argocdSettings('dev', {
+      hostname: 'argocd-dev.tiketi.com',
+      // dev runs PostgreSQL and Redis in the cluster (gitops/components/in-cluster-data), which also
+      // generates the tiketi-infrastructure ConfigMap: no bridge ConfigMap, no workload roles.
+      workloadsUseAwsData: false,
+      // The API is private: the providers go through `npm run api-tunnel -- --env dev` (one port per env,
+      // so tunnels to several environments can be open at once).
+      kubernetesApi: { mode: 'ssm-tunnel', localPort: 8443 },
+    }),
   },
   staging: {
     name: 'staging',
@@ -179,6 +234,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       accessLogRetentionDays: 90,
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
+    argocd: argocdSettings('staging', { hostname: 'argocd-staging.tiketi.com', kubernetesApi: { mode: 'ssm-tunnel', localPort: 8444 } }),
   },
   prod: {
     name: 'prod',
@@ -246,6 +302,15 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       accessLogRetentionDays: 365,
     },
     gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod', apiInboundCidrs: ['0.0.0.0/0'] },
+    argocd: argocdSettings('prod', {
+      hostname: 'argocd.tiketi.com',
+      // HA per the Argo CD docs: redis-ha needs 3 nodes (hard anti-affinity); prod runs 5 or more.
+      highAvailability: true,
+      replicas: { server: 2, repoServer: 2, applicationSet: 2, awsLoadBalancerController: 2 },
+      // Never delete a prod record because an Ingress disappeared for a moment.
+      externalDnsPolicy: 'upsert-only',
+      kubernetesApi: { mode: 'ssm-tunnel', localPort: 8445 },
+    }),
   },
 };
 

@@ -227,6 +227,89 @@ export interface GitOpsSettings {
   readonly apiInboundCidrs: readonly string[];
 }
 
+/** A pinned Helm chart: where it comes from and its exact version (never a range). */
+export interface HelmChartSettings {
+  /** Chart repository URL (HTTPS). */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version, `major.minor.patch`. */
+  readonly version: string;
+}
+
+/** The Helm charts the `argocd` stack installs. */
+export interface ArgoCdCharts {
+  readonly argoCd: HelmChartSettings;
+  /** Delivers the root Application (a custom resource) after Argo CD's CRDs exist. */
+  readonly argocdApps: HelmChartSettings;
+  readonly sealedSecrets: HelmChartSettings;
+  readonly awsLoadBalancerController: HelmChartSettings;
+  readonly externalDns: HelmChartSettings;
+  readonly clusterAutoscaler: HelmChartSettings;
+}
+
+/**
+ * How the kubernetes and helm providers reach the private API endpoint.
+ * `direct`: the endpoint itself (from inside the VPC). `ssm-tunnel`: `https://127.0.0.1:<localPort>` with
+ * `tls_server_name` = the endpoint's host, through `npm run api-tunnel -- --env <env>` (SSM port forwarding
+ * through the cluster stack's api-access host).
+ */
+export type KubernetesApiAccess = { readonly mode: 'direct' } | { readonly mode: 'ssm-tunnel'; readonly localPort: number };
+
+/** Secrets Manager secret names (values written by people or `npm run sealing-key`, never by Terraform). */
+export interface ArgoCdSecretNames {
+  /** `tiketi/<env>/sealed-secrets-key`: JSON `{"tls.crt","tls.key"}` (docs/platform-contracts.md). */
+  readonly sealingKey: string;
+  /** SSH private key (PEM or OpenSSH) of the GitOps repository's read-only deploy key. */
+  readonly repositoryDeployKey: string;
+  /** Shared secret of the GitHub webhook that tells Argo CD about a push. */
+  readonly githubWebhook: string;
+  /** Slack bot token (`xoxb-...`) of the notifications controller. */
+  readonly slackToken: string;
+  /** JSON `{"clientID","clientSecret"}` of the GitHub OAuth app Dex signs users in with. */
+  readonly ssoClient: string;
+}
+
+/** What the `argocd` stack installs into the environment's cluster and how it reaches the API. */
+export interface ArgoCdSettings {
+  readonly charts: ArgoCdCharts;
+  /** Argo CD in HA: redis-ha (3 Redis + 3 HAProxy, one per node), PDBs, 2+ replicas below. */
+  readonly highAvailability: boolean;
+  /** Replica counts; with `highAvailability` each Argo CD count must be 2 or more. */
+  readonly replicas: {
+    readonly server: number;
+    readonly repoServer: number;
+    readonly applicationSet: number;
+    readonly awsLoadBalancerController: number;
+  };
+  /** Host of the Argo CD UI/API behind the ALB, inside `edge.zoneName` (external-dns creates its record). */
+  readonly hostname: string;
+  /** Client CIDRs the Argo CD ALB accepts (GitHub's webhook ranges must be inside for push-to-sync). */
+  readonly inboundCidrs: readonly string[];
+  /** GitHub organization whose members may sign in (Dex GitHub connector); everyone gets `role:readonly`. */
+  readonly githubOrganization: string;
+  /** `org:team` group that gets `role:admin` (the local admin user is disabled). */
+  readonly adminGroup: string;
+  /** Slack channel the Applications subscribe to (`notifications.argoproj.io/subscribe.*.slack`). */
+  readonly notificationChannel: string;
+  /** Name of the Argo CD repository Secret (`argocd.argoproj.io/secret-type: repository`) in `argocd`. */
+  readonly repositorySecretName: string;
+  readonly secrets: ArgoCdSecretNames;
+  /** external-dns: `upsert-only` never deletes a record (prod), `sync` also removes stale ones. */
+  readonly externalDnsPolicy: 'sync' | 'upsert-only';
+  /**
+   * The services use AWS data stores (RDS, ElastiCache): the stack writes the `tiketi-infrastructure`
+   * ConfigMap and Pod Identity roles for the service accounts. False where the overlay runs in-cluster
+   * data and generates that ConfigMap itself (dev): Terraform and Argo CD must not both own it.
+   */
+  readonly workloadsUseAwsData: boolean;
+  /**
+   * PostgreSQL user the services connect as with IAM authentication (the migration Job creates it with
+   * `GRANT rds_iam`): `DB_USER` in the bridge and the user in their `rds-db:connect` permission.
+   */
+  readonly applicationDatabaseUser: string;
+  readonly kubernetesApi: KubernetesApiAccess;
+}
+
 export interface EnvironmentSettings {
   readonly name: EnvironmentName;
   readonly region: string;
@@ -235,6 +318,7 @@ export interface EnvironmentSettings {
   readonly cluster: ClusterSettings;
   readonly edge: EdgeSettings;
   readonly gitops: GitOpsSettings;
+  readonly argocd: ArgoCdSettings;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DNS, ENVIRONMENTS, REGISTRY } from './environments';
 import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
 import { validateAccountSettings } from './validation/account';
+import { validateArgoCd } from './validation/argocd';
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
@@ -20,6 +21,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateEdge(env, problems);
   validateCluster(env, problems);
   validateGitOps(env, problems);
+  validateArgoCd(env, problems);
   problems.throwIfAny();
   return env;
 }

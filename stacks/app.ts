@@ -4,6 +4,7 @@ import { BackendSettings } from '../config/backend';
 import { DNS, ENVIRONMENTS } from '../config/environments';
 import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
 import { frontendBucketName } from '../config/validation/edge';
+import { ArgoCdStack } from './argocd-stack';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
@@ -40,6 +41,7 @@ export interface TiketiStacks {
   readonly dns: DnsStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  readonly argocd: ArgoCdStack;
 }
 
 /** Builds every stack of one environment into `app`: the one place where stacks are wired together. */
@@ -67,5 +69,6 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   const dns = new DnsStack(app, { dns: props.dns ?? DNS, backend });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
-  return { bootstrap, network, cluster, registry, dns, data, edge };
+  const argocd = new ArgoCdStack(app, { env, backend, cluster, data, edge, services: props.registry.services });
+  return { bootstrap, network, cluster, registry, dns, data, edge, argocd };
 }

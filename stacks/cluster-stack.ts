@@ -4,9 +4,11 @@ import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { clusterName } from '../config/naming';
 import { CI_ROLE_NAMES, EnvironmentSettings } from '../config/settings';
+import { ApiAccessHost } from '../modules/api-access-host';
 import { EksAddons } from '../modules/eks-addons';
 import { EksCluster } from '../modules/eks-cluster';
 import { EksNodeGroup } from '../modules/eks-node-group';
+import { PlatformSecrets } from '../modules/platform-secrets';
 import { PodIdentityRole } from '../modules/pod-identity-role';
 import { albControllerPolicy } from '../modules/private/alb-controller-policy';
 import { clusterAutoscalerPolicy, externalDnsPolicy } from '../modules/private/controller-policies';
@@ -40,6 +42,10 @@ export class ClusterStack extends TiketiStack {
   public readonly controllerRoles: Record<ControllerName, PodIdentityRole>;
   public readonly vpcId: string;
   public readonly region: string;
+  /** The SSM port-forwarding relay into the private API (docs/argocd.md, "Reaching the API"). */
+  public readonly apiAccessHost: ApiAccessHost;
+  /** Secrets Manager containers the argocd stack reads ephemerally (values written by people/commands). */
+  public readonly platformSecrets: PlatformSecrets;
 
   constructor(scope: Construct, props: ClusterStackProps) {
     super(scope, 'cluster', { scopeName: props.env.name, region: props.env.region, backend: props.backend });
@@ -100,9 +106,31 @@ export class ClusterStack extends TiketiStack {
       });
     this.controllerRoles = {
       awsLoadBalancerController: role('awsLoadBalancerController', 'aws-load-balancer-controller', albControllerPolicy(name, props.env.region, account.accountId)),
-      externalDns: role('externalDns', 'external-dns', externalDnsPolicy([props.env.edge.apiDomain])),
+      externalDns: role('externalDns', 'external-dns', externalDnsPolicy([props.env.edge.apiDomain, props.env.argocd.hostname])),
       clusterAutoscaler: role('clusterAutoscaler', 'cluster-autoscaler', clusterAutoscalerPolicy(name)),
     };
+
+    this.apiAccessHost = new ApiAccessHost(this, 'api-access', {
+      namePrefix: this.namePrefix,
+      environment: props.env.name,
+      vpcId: props.vpc.vpcId,
+      subnetId: props.vpc.privateSubnetIds[0],
+    });
+    this.apiAccessHost.allowHttpsTo('api-access-to-cluster', this.cluster.clusterSecurityGroupId, 'Kubernetes API from the SSM api-access host');
+
+    const argocd = props.env.argocd.secrets;
+    const written = (by: string) => `Written by ${by}; read by the argocd stack (ephemeral, never in state)`;
+    this.platformSecrets = new PlatformSecrets(this, 'platform-secrets', {
+      namePrefix: this.namePrefix,
+      protect: props.env.name !== 'dev',
+      secrets: {
+        sealingKey: { name: argocd.sealingKey, description: `Sealed Secrets key pair {"tls.crt","tls.key"}. ${written('npm run sealing-key')}` },
+        repositoryDeployKey: { name: argocd.repositoryDeployKey, description: `SSH private key of the GitOps repository's read-only deploy key. ${written('an operator')}` },
+        githubWebhook: { name: argocd.githubWebhook, description: `GitHub webhook shared secret. ${written('an operator')}` },
+        slackToken: { name: argocd.slackToken, description: `Slack bot token of Argo CD notifications. ${written('an operator')}` },
+        ssoClient: { name: argocd.ssoClient, description: `GitHub OAuth app {"clientID","clientSecret"} for Argo CD SSO. ${written('an operator')}` },
+      },
+    });
 
     this.outputs();
   }
@@ -122,6 +150,8 @@ export class ClusterStack extends TiketiStack {
       out(`${snake(id)}_role_arn`, role.roleArn, `IAM role of ${role.namespace}/${role.serviceAccount} (Pod Identity)`);
     }
     out('ebs_csi_driver_role_arn', this.addons.ebsCsiRole.roleArn, 'IAM role of the EBS CSI driver add-on (Pod Identity)');
+    out('api_access_instance_id', this.apiAccessHost.instanceId, 'SSM target of `npm run api-tunnel` (port forwarding to the private API)');
+    out('platform_secrets_kms_key_arn', this.platformSecrets.kmsKeyArn, 'KMS key of the Argo CD and Sealed Secrets secrets (writers need kms:Encrypt/GenerateDataKey)');
   }
 }
 

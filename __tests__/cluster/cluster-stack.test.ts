@@ -104,11 +104,12 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     }
   });
 
-  test('external-dns may change only this environment API names', () => {
+  test('external-dns may change only this environment API names and its Argo CD host', () => {
     const policy = Object.values(resourcesOf(json(), 'aws_iam_role_policy')).find((p: any) => p.role.includes('externalDns')) as any;
     const names = JSON.parse(policy.policy).Statement[0].Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'];
     expect(names).toContain(env.edge.apiDomain);
-    expect(names.every((n: string) => n.endsWith(env.edge.apiDomain))).toBe(true);
+    expect(names).toContain(env.argocd.hostname);
+    expect(names.every((n: string) => n.endsWith(env.edge.apiDomain) || n.endsWith(env.argocd.hostname))).toBe(true);
   });
 
   test('outputs for the argocd stack', () => {

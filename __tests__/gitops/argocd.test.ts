@@ -49,7 +49,8 @@ describe.each(ENV_NAMES)('%s', (env) => {
     const { project } = argo[env];
     expect(project.metadata).toMatchObject({ name: 'tiketi', namespace: 'argocd' });
     expect(project.spec.sourceRepos).toHaveLength(1);
-    expect(project.spec.sourceRepos[0]).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
+    // SSH: Argo CD matches the SSH deploy key (repository Secret of the argocd stack) by this exact URL.
+    expect(project.spec.sourceRepos[0]).toMatch(/^git@github\.com:[\w.-]+\/[\w.-]+\.git$/);
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: facts.namespace }]);
     const wildcard = (l: { group: string; kind: string }[]) => l.filter((x) => x.group === '*' || x.kind === '*');
     // Namespaces are the argocd stack's: an Application may create no cluster-scoped object at all.

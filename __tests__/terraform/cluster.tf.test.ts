@@ -11,6 +11,9 @@ const roleArn = (name: string) => `arn:aws:iam::123456789012:role/${name}`;
 const EXTRA_MOCKS = `  mock_data "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
   }
+  mock_data "aws_ssm_parameter" {
+    defaults = { value = "ami-0123456789abcdef0", type = "String" }
+  }
   mock_resource "aws_launch_template" {
     defaults = { id = "lt-0123456789abcdef0", arn = "arn:aws:ec2:ap-northeast-2:123456789012:launch-template/lt-0123456789abcdef0", latest_version = 1 }
   }`;
@@ -29,6 +32,11 @@ describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir })
     const associations = hclList(stack, 'aws_eks_pod_identity_association');
     const accessPolicies = hclList(stack, 'aws_eks_access_policy_association');
     const accessEntries = hclList(stack, 'aws_eks_access_entry');
+    const host = addressOf(stack, 'aws_instance', () => true);
+    const hostGroup = addressOf(stack, 'aws_security_group', (c) => c.name === `tiketi-${envName}-api-access`);
+    const hostToCluster = addressOf(stack, 'aws_vpc_security_group_ingress_rule', (c) => String(c.referenced_security_group_id).includes('api-access'));
+    const hostPolicies = hclList(stack, 'aws_iam_role_policy_attachment', (_id, c) => String(c.role).includes('api-access'));
+    const secrets = hclList(stack, 'aws_secretsmanager_secret');
     const group = settings.nodeGroup;
     const lookups = Object.entries<any>(stack.data!.aws_iam_role);
     const principals = [...settings.adminRoles, ...settings.readOnlyRoles, 'tiketi-ci-infra-apply', 'tiketi-ci-infra-plan'];
@@ -133,6 +141,30 @@ run "plan" {
   condition     = alltrue([for r in ${hclList(stack, 'aws_iam_role')} : r.permissions_boundary == data.aws_iam_policy.permissions-boundary.arn]) && endswith(data.aws_iam_policy.permissions-boundary.arn, ":policy/tiketi-boundary")
   error_message = "a role lacks the tiketi-boundary permissions boundary"
   }
+  assert {
+  condition     = ${host}.instance_type == "t4g.nano" && ${host}.ami == "ami-0123456789abcdef0" && ${host}.associate_public_ip_address == false && ${host}.tags["tiketi:role"] == "api-access" && ${host}.tags["Environment"] == "${envName}"
+  error_message = "the api-access host is not a private t4g.nano on the SSM AMI parameter, tagged for npm run api-tunnel"
+  }
+  assert {
+  condition     = ${host}.metadata_options[0].http_tokens == "required" && ${host}.metadata_options[0].http_put_response_hop_limit == 1 && ${host}.root_block_device[0].encrypted
+  error_message = "the api-access host must require IMDSv2 (hop limit 1) and encrypt its root volume"
+  }
+  assert {
+  condition     = length(${hostGroup}.ingress) == 0 && alltrue([for rule in ${hostGroup}.egress : rule.from_port == 443 && rule.to_port == 443 && rule.protocol == "tcp"])
+  error_message = "the api-access host must have no inbound rule and HTTPS-only egress"
+  }
+  assert {
+  condition     = ${hostToCluster}.from_port == 443 && ${hostToCluster}.to_port == 443 && ${hostToCluster}.ip_protocol == "tcp"
+  error_message = "the cluster security group must admit the api-access host on 443 only"
+  }
+  assert {
+  condition     = [for a in ${hostPolicies} : a.policy_arn] == ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]
+  error_message = "the api-access host role must hold AmazonSSMManagedInstanceCore and nothing else"
+  }
+  assert {
+  condition     = alltrue([for s in ${secrets} : s.recovery_window_in_days == ${envName === 'dev' ? 0 : 30} && startswith(s.name, "tiketi/${envName}/")])
+  error_message = "platform secrets: wrong recovery window or a name outside the environment"
+  }
 }
 
 run "apply" {
@@ -150,6 +182,18 @@ ${principals.map((name) => `  assert {\n  condition     = ${policyOf(name)}\n  e
   assert {
   condition     = startswith(${hclList(stack, 'aws_iam_openid_connect_provider')}[0].url, "https://oidc.eks.")
   error_message = "OIDC provider does not point at the cluster issuer"
+  }
+  assert {
+  condition     = ${hostToCluster}.referenced_security_group_id == ${hostGroup}.id && ${hostToCluster}.security_group_id == ${cluster}.vpc_config[0].cluster_security_group_id
+  error_message = "the 443 rule must admit exactly the api-access host group into the cluster security group"
+  }
+  assert {
+  condition     = alltrue([for s in ${secrets} : s.kms_key_id == ${addressOf(stack, 'aws_kms_key', (c) => String(c.description).includes('Secrets Manager'))}.arn])
+  error_message = "platform secrets must be encrypted with their customer-managed key"
+  }
+  assert {
+  condition     = output.api_access_instance_id == ${host}.id
+  error_message = "the api-access instance ID output is missing"
   }
 }
 `,

@@ -36,6 +36,11 @@ export class Problems {
     return this.check(allowed.includes(value), field, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
 
+  /** Whether a problem was already recorded for `field`, so a check that depends on it can stay silent. */
+  reported(field: string): boolean {
+    return this.found.some((problem) => problem.startsWith(`${field}: `));
+  }
+
   throwIfAny(): void {
     if (this.found.length > 0) throw new SettingsError([...this.found]);
   }
