@@ -6,6 +6,7 @@ import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
+import { permissionsBoundaryArn } from './private/permissions-boundary';
 
 /** Tag that `npm run api-tunnel` finds the host by (with `Environment=<env>`): docs/platform-contracts.md. */
 export const API_ACCESS_ROLE_TAG = { key: 'tiketi:role', value: 'api-access' } as const;
@@ -26,6 +27,11 @@ export interface ApiAccessHostProps {
    * @default 't4g.nano'
    */
   readonly instanceType?: string;
+  /**
+   * Permissions boundary of the host's role (the ceiling the CI apply role enforces on every role it creates).
+   * @default - the account's `tiketi-boundary` policy, looked up at plan time
+   */
+  readonly permissionsBoundary?: string;
 }
 
 /**
@@ -49,6 +55,7 @@ export class ApiAccessHost extends Construct {
 
     const role = new IamRole(this, 'role', {
       name,
+      permissionsBoundary: props.permissionsBoundary ?? permissionsBoundaryArn(this),
       description: `SSM-managed relay into the private Kubernetes API of ${props.namePrefix}`,
       assumeRolePolicy: JSON.stringify({
         Version: '2012-10-17',

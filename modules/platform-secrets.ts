@@ -1,4 +1,3 @@
-import { KmsKey as KmsKeyResource } from '@cdktf/provider-aws/lib/kms-key';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { Construct } from 'constructs';
 import { KmsKey } from './kms-key';
@@ -42,9 +41,9 @@ export class PlatformSecrets extends Construct {
     const key = new KmsKey(this, 'kms', {
       alias: `${props.namePrefix}-platform-secrets`,
       description: `Encrypts the Argo CD and Sealed Secrets keys of ${props.namePrefix} in Secrets Manager`,
+      // Losing this key makes every sealing key copy unreadable, and with it every SealedSecret in git.
+      preventDestroy: protect,
     });
-    // Losing this key makes every sealing key copy unreadable, and with it every SealedSecret in git.
-    if (protect) (key.node.findChild('key') as KmsKeyResource).addOverride('lifecycle.prevent_destroy', true);
     this.kmsKeyArn = key.keyArn;
 
     const arns: Record<string, string> = {};

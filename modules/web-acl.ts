@@ -49,6 +49,11 @@ export interface WebAclProps {
   /** Days the `aws-waf-logs-<name>` log group keeps the ACL's logs (a CloudWatch-allowed value). */
   readonly logRetentionDays: number;
   /**
+   * Refuse `terraform destroy` of the log key (a destroyed key makes the retained logs unreadable).
+   * @default true - turn off only in disposable environments
+   */
+  readonly preventLogKeyDestroy?: boolean;
+  /**
    * Provider to create the ACL (and its log group, key and policy) with; a CLOUDFRONT ACL needs a us-east-1
    * provider, and its logs must be in the ACL's region.
    * @default - the stack's default provider
@@ -150,7 +155,7 @@ export class WebAcl extends Construct {
     const provider = props.provider;
     const account = new DataAwsCallerIdentity(this, 'account', { provider });
     const region = new DataAwsRegion(this, 'region', { provider });
-    const key = new KmsKey(this, 'logs-kms', { provider, alias: `${props.name}-waf-logs`, description: `Encrypts the WAF logs of ${props.name}`, allowCloudWatchLogs: true });
+    const key = new KmsKey(this, 'logs-kms', { provider, alias: `${props.name}-waf-logs`, description: `Encrypts the WAF logs of ${props.name}`, allowCloudWatchLogs: true, preventDestroy: props.preventLogKeyDestroy ?? true });
     const logGroup = new CloudwatchLogGroup(this, 'log-group', {
       provider,
       name: `aws-waf-logs-${props.name}`,

@@ -70,6 +70,7 @@ export class EdgeStack extends TiketiStack {
       ipRateLimit: waf.frontendIpRateLimit,
       rateLimitAction: waf.rateLimitAction,
       logRetentionDays: waf.logRetentionDays,
+      preventLogKeyDestroy: preventDestroy,
       provider: this.usEast1,
     });
 
@@ -110,6 +111,7 @@ export class EdgeStack extends TiketiStack {
       rateLimitAction: waf.rateLimitAction,
       sqlInjectionRules: true,
       logRetentionDays: waf.logRetentionDays,
+      preventLogKeyDestroy: preventDestroy,
     });
 
     this.frontendCertificateArn = frontendCertificate.certificateArn;

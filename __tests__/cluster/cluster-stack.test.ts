@@ -72,8 +72,13 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     ]);
   });
 
-  test('the secrets key refuses terraform destroy outside dev', () => {
-    expect(onlyResource(json(), 'aws_kms_key').lifecycle).toEqual({ prevent_destroy: envName !== 'dev' });
+  test('the Kubernetes secrets key and the platform secrets key refuse terraform destroy outside dev', () => {
+    const keys = Object.values<any>(resourcesOf(json(), 'aws_kms_key'));
+    expect(keys.map((key) => key.description).sort()).toEqual([
+      `Encrypts Kubernetes secrets and control plane logs of tiketi-${envName}`,
+      `Encrypts the Argo CD and Sealed Secrets keys of tiketi-${envName} in Secrets Manager`,
+    ]);
+    for (const key of keys) expect(key.lifecycle).toEqual({ prevent_destroy: envName !== 'dev' });
   });
 
   test('vpc-cni prefix delegation follows the settings', () => {

@@ -60,7 +60,8 @@ describe.each(ALL_ENVIRONMENTS)('IAM of the per-environment stacks (%s)', (envNa
     const allowlist: string[] = apply.Condition.ArnLike['iam:PolicyARN'].map((p: string) => p.replace('${data.aws_caller_identity.account.account_id}', '123456789012'));
     for (const { id, json } of stacks()) {
       for (const attachment of Object.values<any>(resourcesOf(json, 'aws_iam_role_policy_attachment'))) {
-        const arn: string = attachment.policy_arn;
+        // A policy of another stack arrives through remote state: follow it to the policy's name.
+        const arn = crossStackPolicyArn(envName, attachment.policy_arn) ?? attachment.policy_arn;
         // Attachments of the stack's own policies reference them; their names are checked above.
         if (arn.startsWith('${aws_iam_policy.')) continue;
         expect({ stack: id, arn, allowed: allowlist.some((pattern) => arnMatches(pattern, arn)) }).toEqual({ stack: id, arn, allowed: true });
@@ -74,6 +75,20 @@ describe.each(ALL_ENVIRONMENTS)('IAM of the per-environment stacks (%s)', (envNa
     for (const key of keys) expect(key).toEqual({ ...key, preventDestroy: envName !== 'dev' });
   });
 });
+
+/**
+ * `${data.terraform_remote_state.cross-stack-reference-input-<stack>.outputs.<output>}` of an `aws_iam_policy`'s ARN
+ * in another stack, as the ARN that policy will have (`arn:aws:iam::<account>:policy/<name>`); undefined otherwise.
+ */
+function crossStackPolicyArn(envName: (typeof ALL_ENVIRONMENTS)[number], reference: string): string | undefined {
+  const match = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([a-z]+)\.outputs\.([^}]+)\}$/.exec(reference);
+  if (!match) return undefined;
+  const source = synthApp(envName).json(match[1]);
+  const value: string | undefined = source.output?.[match[2]]?.value;
+  const policy = /^\$\{aws_iam_policy\.([^.]+)\.arn\}$/.exec(value ?? '');
+  if (!policy) throw new Error(`${reference}: ${match[1]} outputs ${JSON.stringify(value)}, not an aws_iam_policy ARN`);
+  return `arn:aws:iam::123456789012:policy/${resourcesOf(source, 'aws_iam_policy')[policy[1]].name}`;
+}
 
 function resourcesOfData(json: TerraformJson, type: string): Record<string, any> {
   return json.data?.[type] ?? {};
