@@ -1,7 +1,9 @@
 /** A temporary copy of the project's `gitops/` and a fake `Io`, so commands run in-process on throwaway files. */
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
 import { Command, Io, runCommand } from '../../../cli/lib/command';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -66,4 +68,15 @@ export function changedLines(before: string, after: string): [string, string][] 
   const b = after.split('\n');
   if (a.length !== b.length) throw new Error(`line count changed: ${a.length} -> ${b.length}\n${after}`);
   return a.flatMap((line, i) => (line === b[i] ? [] : [[line, b[i]] as [string, string]]));
+}
+
+/**
+ * `kubectl kustomize <dir>`, uncached (the gitops tests' cached renderer assumes a tree that does not
+ * change within a test file; these tests change it). Throws when kubectl is missing or the build fails.
+ */
+export function renderKustomization(dir: string): Record<string, any>[] {
+  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (result.error) throw new Error(`cannot run kubectl kustomize (${result.error.message}): these tests need kubectl on PATH`);
+  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed (exit ${result.status}):\n${result.stderr}`);
+  return parseAllDocuments(result.stdout).map((d) => d.toJS()).filter((o) => o !== null);
 }
