@@ -77,7 +77,7 @@ describe('commit-with-retry.sh', () => {
         'sed -i "5s/dev-000000000000/dev-bbbbbbbbbbbb/" overlay.yaml',
       ].join('\n'),
     );
-    const r = sh(release, `bash ${script} bash ${tmp}/pin-backend.sh`, { BRANCH: 'develop', MESSAGE: 'release(dev): tiketi-backend dev-bbbbbbbbbbbb', ATTEMPTS: '3' });
+    const r = sh(release, `bash ${script} bash ${tmp}/pin-backend.sh`, { BRANCH: 'develop', MESSAGE: 'release(dev): tiketi-backend dev-bbbbbbbbbbbb', ATTEMPTS: '3', COMMIT_PATHS: 'overlay.yaml' });
     expect(r.err).not.toContain('::error::');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/develop moved, retrying[\s\S]*pushed [0-9a-f]{12} to develop \(attempt 2\)/);
@@ -93,8 +93,11 @@ describe('commit-with-retry.sh', () => {
     let r = sh(release, `bash ${script} true`, { BRANCH: 'develop', MESSAGE: 'noop' });
     expect(r.code).toBe(0);
     expect(r.out).toContain('nothing to commit on develop');
+    // a stray file of the job outside COMMIT_PATHS (default gitops) is never committed
+    r = sh(release, `bash ${script} touch stray.txt`, { BRANCH: 'develop', MESSAGE: 'stray' });
+    expect(r.out).toContain('nothing to commit on develop');
     fs.writeFileSync(path.join(tmp, 'always-raced.sh'), `set -e\n(cd "${other}" && git pull -q origin develop && date +%N >> other.txt && git add . && git -c user.name=o -c user.email=o@o commit -qm other && git push -q origin HEAD:develop)\ndate +%N >> mine.txt && git add mine.txt\n`);
-    r = sh(release, `bash ${script} bash ${tmp}/always-raced.sh`, { BRANCH: 'develop', MESSAGE: 'mine', ATTEMPTS: '2' });
+    r = sh(release, `bash ${script} bash ${tmp}/always-raced.sh`, { BRANCH: 'develop', MESSAGE: 'mine', ATTEMPTS: '2', COMMIT_PATHS: 'mine.txt' });
     expect(r.code).toBe(1);
     expect(r.err).toContain('::error::could not push to develop after 2 attempts');
   }, 30_000);
