@@ -164,7 +164,6 @@ describe('seal: bad input is refused, and nothing is written', () => {
     ['no values at all', ['prod', 'tiketi-secrets'], '\n# nothing\n', 2, 'seal: no values: give KEY=VALUE arguments, --from-file KEY=PATH, or KEY=VALUE lines on standard input'],
     ['bad stdin line, value not echoed', ['prod', 'tiketi-secrets'], 'A=1\nhunter2\n', 2, 'seal: standard input line 2: expected KEY=VALUE, found no "=" (the text is not shown: it may be a secret)'],
     ['missing --from-file', ['prod', 'tiketi-secrets', '--from-file', 'CA=nope.pem'], '', 2, 'seal: --from-file CA: no such file nope.pem'],
-    ['environment without sealed-secrets/', ['dev', 'tiketi-secrets', 'A=b'], '', 1, 'seal: dev takes no SealedSecrets: gitops/overlays/dev/sealed-secrets/ does not exist'],
     ['missing --cert', ['prod', 'tiketi-secrets', 'A=b', '--cert', 'nope.pem'], '', 1, 'seal: --cert nope.pem: no such file'],
     ['unknown flag', ['prod', 'tiketi-secrets', 'A=b', '--scope', 'cluster-wide'], '', 2, /^seal: Unknown option '--scope'/],
   ];
@@ -175,6 +174,15 @@ describe('seal: bad input is refused, and nothing is written', () => {
     if (typeof message === 'string') expect(result.stderr[0]).toBe(message);
     else expect(result.stderr[0]).toMatch(message);
     expect(result.stderr.join('\n')).not.toMatch(/hunter2|pässwörd/);
+    expect(project.snapshot()).toEqual(before);
+  });
+
+  test('an overlay without a sealed-secrets/ folder takes no SealedSecrets', async () => {
+    fs.rmSync(project.file('gitops/overlays/staging/sealed-secrets'), { recursive: true });
+    const before = project.snapshot();
+    const result = await run(seal, project.root, ['staging', 'tiketi-secrets', 'A=b']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toEqual(['seal: staging takes no SealedSecrets: gitops/overlays/staging/sealed-secrets/ does not exist']);
     expect(project.snapshot()).toEqual(before);
   });
 

@@ -32,6 +32,24 @@ describe('set-image: good paths', () => {
     expect(tagOf(project, env, `tiketi-${service}`)).toBe(tag);
   });
 
+  test('the rest of the file stays byte for byte: comment spacing, quoting, blank lines', async () => {
+    const text = [
+      'resources:',
+      '  - ../../base      # aligned comment',
+      '',
+      'images:',
+      '  - name: tiketi-backend',
+      '    newTag: "rel-111111111111"   # quoted on purpose',
+      '  - name: tiketi-auth-service',
+      "    newTag: 'rel-111111111111'",
+      '',
+    ].join('\n');
+    project.write(OVERLAY('prod'), text);
+    expect((await run(setImage, project.root, ['prod', 'backend', 'rel-222222222222'])).code).toBe(0);
+    expect((await run(setImage, project.root, ['prod', 'auth-service', 'rel-333333333333'])).code).toBe(0);
+    expect(project.read(OVERLAY('prod'))).toBe(text.replace('"rel-111111111111"', '"rel-222222222222"').replace("'rel-111111111111'", "'rel-333333333333'"));
+  });
+
   test('setting the tag an overlay already has writes nothing and says so', async () => {
     await run(setImage, project.root, ['prod', 'backend', 'rel-0123456789ab']);
     const before = project.snapshot();

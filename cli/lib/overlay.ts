@@ -15,15 +15,21 @@ export const YAML_OUTPUT = { lineWidth: 0 } as const;
 export interface Kustomization {
   readonly file: string;
   readonly doc: Document;
+  /** The text as read: value-only edits are spliced into it, so nothing else moves (not even comment spacing). */
+  readonly text: string;
+  /** Replacements of scalar values by source range; `structural` when entries were added or removed. */
+  readonly edits: { start: number; end: number; text: string }[];
+  structural: boolean;
 }
 
 export function readYaml(file: string, root: string): Kustomization {
   const shown = path.relative(root, file);
   if (!fs.existsSync(file)) throw new CommandError(`${shown} does not exist`);
-  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  const text = fs.readFileSync(file, 'utf8');
+  const doc = parseDocument(text);
   if (doc.errors.length > 0) throw new CommandError(`${shown}: not valid YAML: ${doc.errors[0].message}`);
   if (!isMap(doc.contents)) throw new CommandError(`${shown}: expected a mapping at the top level`);
-  return { file, doc };
+  return { file, doc, text, edits: [], structural: false };
 }
 
 export const overlayKustomizationFile = (root: string, env: EnvironmentName): string => path.join(overlayDir(root, env), 'kustomization.yaml');
@@ -64,12 +70,22 @@ export function setImageTag(k: Kustomization, root: string, name: string, tag: s
   if (existing) {
     const previous = existing.get('newTag');
     const node = existing.get('newTag', true);
-    // Keep the scalar node (and its comment) and replace only its value; a quoted tag stays plain text.
-    if (isScalar(node)) node.value = tag;
-    else existing.set('newTag', tag);
-    existing.delete('digest');
+    if (isScalar(node) && node.range && (node.type === 'PLAIN' || node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE')) {
+      // Replace the value's own characters in the text (same quoting), so the rest of the file stays byte for byte.
+      const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+      k.edits.push({ start: node.range[0], end: node.range[1], text: `${quote}${tag}${quote}` });
+      node.value = tag;
+    } else {
+      existing.set('newTag', tag);
+      k.structural = true;
+    }
+    if (existing.has('digest')) {
+      existing.delete('digest');
+      k.structural = true;
+    }
     return previous === undefined || previous === null ? undefined : String(previous);
   }
+  k.structural = true;
   const entry = k.doc.createNode({ name, newTag: tag });
   const at = seq.items.findIndex((item) => (entryName(item) ?? '') > name);
   if (at === -1) seq.items.push(entry);
@@ -77,4 +93,10 @@ export function setImageTag(k: Kustomization, root: string, name: string, tag: s
   return undefined;
 }
 
-export const render = (k: Kustomization): string => k.doc.toString(YAML_OUTPUT);
+/** The new text: the original with the value edits spliced in, or the document re-printed after a structural change. */
+export function render(k: Kustomization): string {
+  if (k.structural) return k.doc.toString(YAML_OUTPUT);
+  let text = k.text;
+  for (const e of [...k.edits].sort((a, b) => b.start - a.start)) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  return text;
+}
