@@ -80,6 +80,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       // dev's API closed to the internet: closed by default, opened by a reviewed change.
       apiInboundCidrs: ['203.0.113.0/24'],
     },
+    // Accepted policy findings (docs/policy.md). A missing reason or a stale entry fails synth.
+    policy: { exceptions: [] },
   },
   staging: {
     name: 'staging',
@@ -131,6 +133,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       accessLogRetentionDays: 90,
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
+    policy: { exceptions: [] },
   },
   prod: {
     name: 'prod',
@@ -184,6 +187,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       accessLogRetentionDays: 365,
     },
     gitops: { branch: 'main', autoSync: false, namespace: 'tiketi-prod', apiInboundCidrs: ['0.0.0.0/0'] },
+    policy: { exceptions: [] },
   },
 };
 
@@ -194,4 +198,6 @@ export const REGISTRY: RegistrySettings = {
   keepImages: 10,
   untaggedExpiryDays: 3,
   github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production' },
+  // Accepted policy findings of the account-wide stacks, registry and bootstrap (docs/policy.md).
+  policy: { exceptions: [] },
 };

@@ -5,6 +5,7 @@ import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
 import { validateGitOps } from './validation/gitops';
 import { validateNetwork } from './validation/network';
+import { validatePolicy } from './validation/policy';
 import { Problems, SettingsError } from './validation/problems';
 import { validateRegistrySettings } from './validation/registry';
 
@@ -19,6 +20,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateEdge(env, problems);
   validateCluster(env, problems);
   validateGitOps(env, problems);
+  validatePolicy(env.policy, `${env.name}.policy`, problems);
   problems.throwIfAny();
   return env;
 }
@@ -27,6 +29,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
 export function validateRegistry(registry: RegistrySettings): RegistrySettings {
   const problems = new Problems();
   validateRegistrySettings(registry, gitOpsOfEveryEnvironment(), problems);
+  validatePolicy(registry.policy, 'registry.policy', problems);
   problems.throwIfAny();
   return registry;
 }

@@ -3,6 +3,7 @@ import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
 import { ENVIRONMENTS } from '../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { enforcePolicy } from '../policy/aspect';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
@@ -52,5 +53,10 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
+  // Policy as code (docs/policy.md): synth fails on any violation not excepted in the settings. Keep last.
+  enforcePolicy(app, [
+    { scope: env.name, stacks: [network, cluster, data, edge], policy: env.policy, field: `${env.name}.policy` },
+    { scope: 'account', stacks: [registry, bootstrap], policy: props.registry.policy, field: 'registry.policy' },
+  ]);
   return { bootstrap, network, cluster, registry, data, edge };
 }
