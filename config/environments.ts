@@ -81,7 +81,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       apiInboundCidrs: ['203.0.113.0/24'],
     },
     // Accepted policy findings (docs/policy.md). A missing reason or a stale entry fails synth.
-    policy: { exceptions: [] },
+    policy: {
+      exceptions: [
+        { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false): test data, seed cost table; recovery is a point-in-time restore' },
+        { control: 'RDS.6', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev has no enhanced monitoring by settings (data.postgres.monitoring = false); staging and prod have it' },
+        { control: 'RDS.8', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev data is disposable by settings (data.postgres.disposable = true): no deletion protection, so dev can be torn down' },
+        { control: 'ElastiCache.3', resource: 'data/aws_elasticache_replication_group.redis_replication-group_5BD9E6FB', reason: 'dev runs one Valkey node by settings (data.redis.nodeCount = 1): a cache of test data; failover needs two nodes' },
+      ],
+    },
   },
   staging: {
     name: 'staging',
@@ -133,7 +140,11 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       accessLogRetentionDays: 90,
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
-    policy: { exceptions: [] },
+    policy: {
+      exceptions: [
+        { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false) to halve its bill (seed cost table); recovery is a point-in-time restore' },
+      ],
+    },
   },
   prod: {
     name: 'prod',

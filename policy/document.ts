@@ -13,6 +13,8 @@ const REMOTE_STATE = /^\$\{data\.terraform_remote_state\.cross-stack-reference-i
 
 export interface Reference {
   readonly element: Element;
+  /** The stack that holds `element` (another stack for a cross-stack reference). */
+  readonly doc: StackDocument;
   /** Attribute path after the address, e.g. `arn` or `bucket_regional_domain_name`. */
   readonly attribute: string;
 }
@@ -113,7 +115,7 @@ export class StackDocument {
     if (!match) return undefined;
     const [, data, type, name, attribute] = match;
     const element = this.byAddress.get(`${data ? 'data.' : ''}${type}.${name}`);
-    return element ? { element, attribute } : undefined;
+    return element ? { element, attribute, doc: this } : undefined;
   }
 
   /** Resources of `type` whose attribute `attribute` refers to `target` (by reference, or by its literal `name`). */
