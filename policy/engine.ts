@@ -13,11 +13,14 @@ export interface Check {
   /** Terraform address, or the scope rule's subject (`account`). */
   readonly address: string;
   readonly constructPath?: string;
+  /** A check of the scope as a whole (S3.1 on the account), not of one resource. */
+  readonly scopeLevel?: boolean;
   readonly status: CheckStatus;
   /** Why it failed, was excepted, or does not apply. */
   readonly detail?: string;
-  /** The exception that excepted it (its settings field, e.g. `prod.policy.exceptions[2]`). */
+  /** The exception that excepted it (its settings field, e.g. `prod.policy.exceptions[2]`), and its reason. */
   readonly exceptedBy?: string;
+  readonly exceptionReason?: string;
 }
 
 /** An exception, with the settings field it came from, e.g. `prod.policy.exceptions[0]`. */
@@ -69,9 +72,8 @@ export function evaluateScope(scope: PolicyScope, docs: readonly StackDocument[]
   for (const rule of rules) {
     const outOfScope = rule.appliesIn?.(scope);
     if (isScopeRule(rule)) {
-      const stack = docs[0]?.stack ?? '';
-      const verdict = outOfScope ? { status: 'not applicable' as const, detail: outOfScope } : toVerdict(rule.evaluateScope(docs, scope));
-      raw.push({ control: rule.control, stack, address: rule.subject, ...verdict });
+      // Reported on the scope's first stack (where its annotation goes); out of scope, no check at all.
+      if (!outOfScope) raw.push({ control: rule.control, stack: docs[0]?.stack ?? '', address: rule.subject, scopeLevel: true, ...toVerdict(rule.evaluateScope(docs, scope)) });
       continue;
     }
     for (const doc of docs) {
@@ -101,7 +103,7 @@ export function evaluateScope(scope: PolicyScope, docs: readonly StackDocument[]
     const exception = valid.find((candidate) => exceptionCovers(candidate, check));
     if (!exception) return check;
     used.add(exception);
-    return { ...check, status: 'excepted', detail: `${check.detail} (excepted: ${exception.reason})`, exceptedBy: exception.field };
+    return { ...check, status: 'excepted', detail: `${check.detail} (excepted: ${exception.reason})`, exceptedBy: exception.field, exceptionReason: exception.reason };
   });
   for (const exception of valid.filter((candidate) => !used.has(candidate))) {
     const target = exception.resource === undefined ? 'any resource' : exception.resource;

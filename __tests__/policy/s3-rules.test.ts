@@ -118,7 +118,7 @@ describe('S3.1: account-level Block Public Access', () => {
     expect(accountCheck({})).toMatchObject({ status: 'failed', detail: expect.stringMatching(/^no account-wide stack declares aws_s3_account_public_access_block/) });
   });
 
-  test('is not applicable in an environment scope', () => {
-    expect(accountCheck({}, 'prod')).toMatchObject({ status: 'not applicable', detail: 'account-level: evaluated with the account-wide stacks' });
+  test('is not checked in an environment scope (the account-wide stacks own it)', () => {
+    expect(accountCheck({}, 'prod')).toBeUndefined();
   });
 });
