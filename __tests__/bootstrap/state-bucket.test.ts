@@ -28,7 +28,7 @@ describe('StateBucket', () => {
 
 describe('bootstrap stack', () => {
   test('keeps its own state locally, whatever backend the other stacks use', () => {
-    const json = synthApp('dev', { kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2' }).json('bootstrap');
+    const json = synthApp('dev', { kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2', kmsKeyId: 'arn:aws:kms:ap-northeast-2:123456789012:alias/acme-tf-state' }).json('bootstrap');
     expect(Object.keys(json.terraform.backend)).toEqual(['local']);
     expect(json.terraform.backend.local.path).toMatch(/account\/bootstrap\.tfstate$/);
   });
