@@ -90,6 +90,11 @@ export class StackDocument {
     this.elements = elements;
   }
 
+  /** This stack and the other stacks of the same synthesis. */
+  allDocuments(): StackDocument[] {
+    return this.siblings.size > 0 ? [...this.siblings.values()] : [this];
+  }
+
   /** Every resource of `type` (or data source, with `data.` in front of the type). */
   resources(type: string): Element[] {
     const [kind, bare] = type.startsWith('data.') ? (['data', type.slice(5)] as const) : (['resource', type] as const);

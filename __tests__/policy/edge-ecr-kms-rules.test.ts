@@ -1,5 +1,6 @@
 import { AcmCertificate } from '@cdktf/provider-aws/lib/acm-certificate';
 import { CloudfrontDistribution, CloudfrontDistributionConfig } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { DataAwsIamPolicy } from '@cdktf/provider-aws/lib/data-aws-iam-policy';
 import { EcrLifecyclePolicy } from '@cdktf/provider-aws/lib/ecr-lifecycle-policy';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
@@ -149,5 +150,16 @@ describe('KMS and IAM controls', () => {
       new IamPolicy(s, 'narrow', { policy: policy({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }) });
     });
     expect(statusOf('IAM.1', json)).toEqual({ 'aws_iam_policy.admin': 'failed: statement Admin allows "*" on "*"', 'aws_iam_policy.boundary': 'not applicable', 'aws_iam_policy.narrow': 'passed' });
+  });
+
+  test('KMS.1 and IAM.1 skip a boundary that roles of another stack use through a data lookup of its ARN', () => {
+    const registry = fixture((s) => void new IamPolicy(s, 'boundary', { name: 'tiketi-boundary', policy: policy({ Sid: 'PlatformServices', Effect: 'Allow', Action: 'kms:*', Resource: '*' }) }));
+    const cluster = fixture((s) => {
+      const lookup = new DataAwsIamPolicy(s, 'permissions-boundary', { arn: 'arn:aws:iam::${data.aws_caller_identity.account.account_id}:policy/tiketi-boundary' });
+      new IamRole(s, 'role', { assumeRolePolicy: TRUST, permissionsBoundary: lookup.arn });
+    });
+    expect(statusOf('KMS.1', registry, { stack: 'registry', scope: 'account', siblings: [['cluster', cluster]] })).toEqual({ 'aws_iam_policy.boundary': 'not applicable' });
+    // Unused as a boundary, the same policy is an ordinary customer managed policy, and fails.
+    expect(statusOf('KMS.1', registry, { stack: 'registry', scope: 'account' })).toEqual({ 'aws_iam_policy.boundary': 'failed: statement PlatformServices allows kms:Decrypt and kms:ReEncryptFrom on every KMS key' });
   });
 });

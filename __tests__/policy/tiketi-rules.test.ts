@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicy } from '@cdktf/provider-aws/lib/data-aws-iam-policy';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
@@ -134,15 +135,18 @@ describe('Tiketi.6: roles of the per-environment stacks carry the tiketi-boundar
       new IamRole(s, 'by-reference', { assumeRolePolicy: TRUST, permissionsBoundary: boundary.arn });
       new IamRole(s, 'by-arn', { assumeRolePolicy: TRUST, permissionsBoundary: 'arn:aws:iam::${data.aws_caller_identity.account.account_id}:policy/tiketi-boundary' });
       new IamRole(s, 'by-path', { assumeRolePolicy: TRUST, permissionsBoundary: 'arn:aws:iam::111122223333:policy/tiketi/tiketi-boundary' });
+      const lookup = new DataAwsIamPolicy(s, 'lookup', { arn: 'arn:aws:iam::${data.aws_caller_identity.account.account_id}:policy/tiketi-boundary' });
+      new IamRole(s, 'by-lookup', { assumeRolePolicy: TRUST, permissionsBoundary: lookup.arn });
       new IamRole(s, 'unbounded', { assumeRolePolicy: TRUST });
       new IamRole(s, 'other-boundary', { assumeRolePolicy: TRUST, permissionsBoundary: 'arn:aws:iam::aws:policy/AdministratorAccess' });
     });
 
-  test('the boundary by reference, by ARN or under a path passes; none, or another policy, fails', () => {
+  test('the boundary by reference, by ARN, under a path or through a data lookup passes; none, or another policy, fails', () => {
     expect(statusOf('Tiketi.6', roles())).toEqual({
       'aws_iam_role.by-reference': 'passed',
       'aws_iam_role.by-arn': 'passed',
       'aws_iam_role.by-path': 'passed',
+      'aws_iam_role.by-lookup': 'passed',
       'aws_iam_role.unbounded': 'failed: permissions_boundary is unset: the role can hold any policy CI attaches',
       'aws_iam_role.other-boundary': 'failed: permissions_boundary "arn:aws:iam::aws:policy/AdministratorAccess" is not the tiketi-boundary policy',
     });

@@ -48,11 +48,21 @@ function blockedKmsActions(policy: unknown): string | undefined {
   return undefined;
 }
 
-/** Is `policy` the permissions boundary of a role or user of this stack (IAM.1 skips boundaries)? */
+/**
+ * Is `policy` the permissions boundary of a role or user of any stack of the synthesis (by reference, by
+ * its ARN, or through a `data "aws_iam_policy"` lookup of its ARN)? Security Hub skips boundaries in IAM.1
+ * and KMS.1 (excludePermissionBoundaryPolicy): a boundary caps permissions, it grants none.
+ */
 function isBoundary(doc: StackDocument, policy: Element): boolean {
   const name = policy.config.name;
-  return doc.elements.some(
-    (e) => (e.type === 'aws_iam_role' || e.type === 'aws_iam_user') && (doc.deref(e.config.permissions_boundary)?.element === policy || (typeof name === 'string' && String(e.config.permissions_boundary ?? '').endsWith(`:policy/${name}`))),
+  const namesPolicy = (arn: unknown) => typeof name === 'string' && typeof arn === 'string' && new RegExp(`:policy/(.+/)?${name.replace(/[.+?^${}()|[\]\\]/g, '\\$&')}$`).test(arn);
+  return doc.allDocuments().some((other) =>
+    other.elements.some((e) => {
+      if (e.type !== 'aws_iam_role' && e.type !== 'aws_iam_user') return false;
+      const boundary = e.config.permissions_boundary;
+      const ref = other.deref(boundary)?.element;
+      return ref === policy || namesPolicy(boundary) || (ref?.type === 'aws_iam_policy' && ref.kind === 'data' && namesPolicy(ref.config.arn));
+    }),
   );
 }
 
@@ -61,11 +71,11 @@ export const KMS_IAM_RULES: readonly Rule[] = [
     control: 'KMS.1',
     source: 'FSBP',
     title: 'IAM customer managed policies should not allow decryption actions on all KMS keys',
-    checks: 'no statement of an aws_iam_policy allows kms:Decrypt or kms:ReEncryptFrom on every key (conditions are not considered, as in the Config rule)',
+    checks: 'no statement of an aws_iam_policy allows kms:Decrypt or kms:ReEncryptFrom on every key (conditions are not considered; policies used as a permissions boundary are skipped, as in Security Hub)',
     targets: ['aws_iam_policy'],
     environments: ALL,
     fix: 'name the key ARNs the principal needs in Resource',
-    evaluate: (policy) => blockedKmsActions(policy.config.policy),
+    evaluate: (policy, { doc }) => (isBoundary(doc, policy) ? notApplicable('a permissions boundary') : blockedKmsActions(policy.config.policy)),
   },
   {
     control: 'KMS.2',
