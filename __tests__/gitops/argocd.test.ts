@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { ENVIRONMENTS, ENV_NAMES, GITOPS_DIR, REPO_ROOT, SAMPLE_CLUSTER, type EnvName } from './helpers/facts';
+import { BRIDGE_ANNOTATIONS, BRIDGE_LABEL, ENVIRONMENTS, ENV_NAMES, GITOPS_DIR, REPO_ROOT, sampleCluster, type EnvName } from './helpers/facts';
 import { kustomize, ofKind, readManifests, type Manifest } from './helpers/manifests';
-import { annotationKeysRead, generateApplication, setImage } from './helpers/argocd';
+import { annotationKeysRead, generateApplication, setImage, silentReads } from './helpers/argocd';
 import { documentedKeys } from './helpers/bridge-doc';
 
 interface EnvArgo {
@@ -33,7 +33,7 @@ beforeAll(() => {
     argo[env] = {
       project: one(objects, 'AppProject'),
       appSet,
-      app: generateApplication(appSet, SAMPLE_CLUSTER),
+      app: generateApplication(appSet, sampleCluster(env)),
       root: one(readManifests(path.join(GITOPS_DIR, 'argocd', env, 'root-app.yaml')), 'Application'),
       overlayKinds: overlay.map((o) => ({ group: o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '', kind: o.kind })),
     };
@@ -52,7 +52,8 @@ describe.each(ENV_NAMES)('%s', (env) => {
     expect(project.spec.sourceRepos[0]).toMatch(/^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/);
     expect(project.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: facts.namespace }]);
     const wildcard = (l: { group: string; kind: string }[]) => l.filter((x) => x.group === '*' || x.kind === '*');
-    expect(wildcard(project.spec.clusterResourceWhitelist)).toEqual([]);
+    // Namespaces are the argocd stack's: an Application may create no cluster-scoped object at all.
+    expect(project.spec.clusterResourceWhitelist).toEqual([]);
     expect(wildcard(project.spec.namespaceResourceWhitelist)).toEqual([]);
     const roles = new Map<string, string[]>(project.spec.roles.map((r: { name: string; policies: string[] }) => [r.name, r.policies]));
     expect([...roles.keys()].sort()).toEqual(['ci', 'read-only']);
@@ -71,14 +72,17 @@ describe.each(ENV_NAMES)('%s', (env) => {
     expect(missing).toEqual([]);
   });
 
-  test(`Application tiketi-${env}: ${facts.branch} branch, finalizer, CreateNamespace/PruneLast, retry with backoff`, () => {
+  test(`Application tiketi-${env}: ${facts.branch} branch, finalizer, PruneLast, no namespace management, retry with backoff`, () => {
     const { app, project } = argo[env];
     expect(app.metadata).toMatchObject({ name: `tiketi-${env}`, namespace: 'argocd' });
     expect(app.metadata.finalizers).toContain('resources-finalizer.argocd.argoproj.io');
     expect(app.spec.project).toBe('tiketi');
     expect(app.spec.source).toMatchObject({ repoURL: project.spec.sourceRepos[0], targetRevision: facts.branch, path: `gitops/overlays/${env}` });
-    expect(app.spec.destination).toEqual({ server: SAMPLE_CLUSTER.server, namespace: facts.namespace });
-    expect(app.spec.syncPolicy.syncOptions).toEqual(expect.arrayContaining(['CreateNamespace=true', 'PruneLast=true']));
+    expect(app.spec.destination).toEqual({ server: sampleCluster(env).server, namespace: facts.namespace });
+    expect(app.spec.syncPolicy.syncOptions).toContain('PruneLast=true');
+    // one owner per namespace: the argocd stack creates and labels it (docs/platform-contracts.md)
+    expect(app.spec.syncPolicy.syncOptions.filter((o: string) => /^CreateNamespace=/.test(o))).toEqual([]);
+    expect(app.spec.syncPolicy.managedNamespaceMetadata).toBeUndefined();
     expect(app.spec.syncPolicy.retry.limit).toBeGreaterThan(0);
     expect(app.spec.syncPolicy.retry.backoff).toMatchObject({ duration: expect.any(String), factor: expect.any(Number), maxDuration: expect.any(String) });
   });
@@ -96,19 +100,21 @@ describe.each(ENV_NAMES)('%s', (env) => {
     }
   });
 
-  test('the ApplicationSet reads only documented bridge values and fails on a missing one', () => {
+  test('the ApplicationSet reads only documented bridge values, by dot access, and fails on a missing one', () => {
     const { appSet } = argo[env];
     expect(appSet.spec.goTemplateOptions).toContain('missingkey=error');
-    expect(appSet.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { 'tiketi.com/environment': env } } } }]);
+    expect(appSet.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { [BRIDGE_LABEL]: env } } } }]);
     expect(appSet.spec.syncPolicy).toMatchObject({ preserveResourcesOnDeletion: true, applicationsSync: 'create-update' });
     const documented = documentedKeys('cluster secret').map((k) => k.key);
-    expect(documented).toContain('tiketi.com/environment');
+    expect(documented).toContain(BRIDGE_LABEL);
     const read = annotationKeysRead(appSet);
+    expect(read).toEqual([...BRIDGE_ANNOTATIONS].sort()); // every environment: registry, WAF ACL, inbound CIDRs
     expect(read.filter((k) => !documented.includes(k))).toEqual([]);
-    expect(read.includes('tiketi.com/alb-waf-acl-arn')).toBe(facts.wafOnIngress);
+    expect(silentReads(appSet)).toEqual([]); // no `index`: it returns "" for a missing key
     for (const key of read) {
-      const { [key]: _dropped, ...rest } = SAMPLE_CLUSTER.annotations;
-      expect(() => generateApplication(appSet, { ...SAMPLE_CLUSTER, annotations: rest })).toThrow(/missingkey/);
+      const cluster = sampleCluster(env);
+      const { [key]: _dropped, ...rest } = cluster.annotations;
+      expect(() => generateApplication(appSet, { ...cluster, annotations: rest })).toThrow(`map has no entry for key "${key}"`);
     }
   });
 

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { ENV_NAMES, GITOPS_DIR, REPO_ROOT, SAMPLE_CLUSTER, type EnvName } from './helpers/facts';
+import { ENV_NAMES, GITOPS_DIR, REPO_ROOT, sampleCluster, type EnvName } from './helpers/facts';
 import { kustomize, readManifests, ref, type Manifest } from './helpers/manifests';
 import { generateApplication, renderApplicationSource } from './helpers/argocd';
 import { KINDS_WITHOUT_MODEL, UNCHECKED_FIELDS, modelFor, validateStrict } from './helpers/strict-schema';
@@ -22,7 +22,7 @@ const rendered = {} as Record<EnvName, EnvObjects>;
 beforeAll(() => {
   for (const env of ENV_NAMES) {
     const argocd = kustomize(path.join(GITOPS_DIR, 'argocd', env)).objects;
-    const generated = argocd.filter((o) => o.kind === 'ApplicationSet').map((a) => generateApplication(a, SAMPLE_CLUSTER));
+    const generated = argocd.filter((o) => o.kind === 'ApplicationSet').map((a) => generateApplication(a, sampleCluster(env)));
     rendered[env] = {
       overlay: kustomize(path.join(GITOPS_DIR, 'overlays', env)).objects,
       argocd,

@@ -1,7 +1,7 @@
 /**
  * What Argo CD does with gitops/argocd/<env>, emulated offline:
- *  - the ApplicationSet cluster generator renders its Go template with one cluster secret's values
- *    (only the expressions this repository uses are supported; anything else fails the test);
+ *  - the ApplicationSet cluster generator renders its Go template with one cluster secret's values,
+ *    with Go's text/template semantics (helpers/go-template.ts);
  *  - Argo CD builds the Application's path after `kustomize edit set image` / `add patch` with the
  *    Application's `spec.source.kustomize` (here: the same edits on a temporary copy of gitops/).
  */
@@ -11,48 +11,86 @@ import * as path from 'path';
 import { parse, stringify } from 'yaml';
 import { GITOPS_DIR, REPO_ROOT } from './facts';
 import { kustomize, type Manifest, type Rendered } from './manifests';
+import { actionsOf, anyMap, executeTemplate, goString, stringMap, type GoValue } from './go-template';
 
-export interface ClusterValues {
+/** The Argo CD cluster Secret the argocd stack writes (docs/gitops-bridge.md): data name/server, labels, annotations. */
+export interface ClusterSecret {
   readonly name: string;
   readonly server: string;
+  readonly labels: Record<string, string>;
   readonly annotations: Record<string, string>;
 }
 
-const EXPRESSION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
-const INDEX_ANNOTATION = /^index \.metadata\.annotations "([^"]+)"$/;
-
-/** The bridge annotation keys an ApplicationSet template reads. */
-export function annotationKeysRead(appSet: Manifest): string[] {
-  const keys = new Set<string>();
-  for (const m of JSON.stringify(appSet.spec.template).matchAll(/index \.metadata\.annotations \\"([^"\\]+)\\"/g)) keys.add(m[1]);
-  return [...keys].sort();
-}
-
-function renderString(text: string, cluster: ClusterValues): string {
-  return text.replace(EXPRESSION, (_all, expr: string) => {
-    if (expr === '.server') return cluster.server;
-    if (expr === '.name') return cluster.name;
-    const key = INDEX_ANNOTATION.exec(expr)?.[1];
-    if (key === undefined) throw new Error(`unsupported template expression {{ ${expr} }}`);
-    const value = cluster.annotations[key];
-    if (value === undefined) throw new Error(`missingkey=error: cluster secret has no annotation ${key}`);
-    return value;
+/**
+ * The params the cluster generator hands the template with `goTemplate: true`
+ * (argo-cd applicationset/generators/cluster.go, getClusterParameters): strings, and `metadata` holding
+ * `annotations` / `labels` as map[string]string only when the Secret has any.
+ */
+export function clusterParams(cluster: ClusterSecret): GoValue {
+  const metadata: Record<string, GoValue> = {};
+  if (Object.keys(cluster.annotations).length > 0) metadata.annotations = stringMap(cluster.annotations);
+  if (Object.keys(cluster.labels).length > 0) metadata.labels = stringMap(cluster.labels);
+  return anyMap({
+    name: goString(cluster.name),
+    nameNormalized: goString(cluster.name.toLowerCase().replace(/[^-a-z0-9.]/g, '-')),
+    server: goString(cluster.server),
+    project: goString(''),
+    metadata: anyMap(metadata),
   });
 }
 
-function renderValue(value: unknown, cluster: ClusterValues): unknown {
-  if (typeof value === 'string') return renderString(value, cluster);
-  if (Array.isArray(value)) return value.map((v) => renderValue(v, cluster));
+const BRIDGE_DOT = /^\.metadata\.annotations\.([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Every template action of an ApplicationSet's template (strings and map keys). */
+export function templateActions(appSet: Manifest): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') found.push(...actionsOf(value));
+    else if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        found.push(...actionsOf(k));
+        walk(v);
+      }
+    }
+  };
+  walk(appSet.spec.template);
+  return found;
+}
+
+/** The bridge annotation keys a template reads with dot access (`.metadata.annotations.<key>`). */
+export function annotationKeysRead(appSet: Manifest): string[] {
+  const keys = new Set<string>();
+  for (const action of templateActions(appSet)) {
+    const m = BRIDGE_DOT.exec(action);
+    if (m) keys.add(m[1]);
+  }
+  return [...keys].sort();
+}
+
+/** Template actions that read the cluster secret without failing on a missing key (e.g. `index`). */
+export function silentReads(appSet: Manifest): string[] {
+  return templateActions(appSet).filter((a) => /\bindex\b/.test(a) || (/metadata/.test(a) && !BRIDGE_DOT.test(a)));
+}
+
+function renderValue(value: unknown, params: GoValue, options: readonly string[]): unknown {
+  if (typeof value === 'string') return executeTemplate(value, params, options);
+  if (Array.isArray(value)) return value.map((v) => renderValue(v, params, options));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValue(v, cluster)]));
+    // Argo CD templates map keys too (Render.deeplyReplace).
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [executeTemplate(k, params, options), renderValue(v, params, options)]));
   }
   return value;
 }
 
-/** The Application a cluster-generator ApplicationSet produces for one cluster secret. */
-export function generateApplication(appSet: Manifest, cluster: ClusterValues): Manifest {
+/** The Application a cluster-generator ApplicationSet produces for one cluster secret (throws as Argo CD errors). */
+export function generateApplication(appSet: Manifest, cluster: ClusterSecret): Manifest {
   if (appSet.spec.goTemplate !== true) throw new Error(`${appSet.metadata.name}: expected goTemplate: true`);
-  const template = renderValue(appSet.spec.template, cluster) as { metadata: Manifest['metadata']; spec: Manifest['spec'] };
+  const selector: Record<string, string> = appSet.spec.generators?.[0]?.clusters?.selector?.matchLabels ?? {};
+  const unmatched = Object.entries(selector).filter(([k, v]) => cluster.labels[k] !== v);
+  if (unmatched.length > 0) throw new Error(`${appSet.metadata.name}: the cluster secret does not match the selector (${unmatched.map(([k, v]) => `${k}=${v}`)})`);
+  const options: string[] = appSet.spec.goTemplateOptions ?? [];
+  const template = renderValue(appSet.spec.template, clusterParams(cluster), options) as { metadata: Manifest['metadata']; spec: Manifest['spec'] };
   return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: template.metadata, spec: template.spec };
 }
 
@@ -77,12 +115,16 @@ export function setImage(images: KustomizeImage[], arg: string): KustomizeImage[
   return [...images.filter((i) => i.name !== name), next].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** Renders an Application's source the way Argo CD would, on a temporary copy of gitops/. */
-export function renderApplicationSource(app: Manifest): Rendered {
+/**
+ * Renders an Application's source the way Argo CD would, on a temporary copy of gitops/.
+ * `prepare` may change that copy first (e.g. commit a SealedSecret, as `npm run seal` will).
+ */
+export function renderApplicationSource(app: Manifest, prepare?: (gitopsCopy: string) => void): Rendered {
   const source = app.spec.source;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tiketi-gitops-'));
   try {
     fs.cpSync(GITOPS_DIR, path.join(tmp, 'gitops'), { recursive: true });
+    prepare?.(path.join(tmp, 'gitops'));
     const dir = path.join(tmp, source.path);
     const file = path.join(dir, 'kustomization.yaml');
     const kustomization = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -97,4 +139,29 @@ export function renderApplicationSource(app: Manifest): Rendered {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * Commits a SealedSecret `tiketi-secrets` into `gitops/overlays/<env>/sealed-secrets` of a copy, the
+ * way an operator (or `npm run seal`) does: the file, listed under `resources:`. The ciphertext is a
+ * placeholder; what matters here is where the object lands in the sync.
+ */
+export function commitSealedSecret(env: string, namespace: string, keys: readonly string[]): (gitopsCopy: string) => void {
+  return (gitopsCopy) => {
+    const dir = path.join(gitopsCopy, 'overlays', env, 'sealed-secrets');
+    const sealed = {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'tiketi-secrets', namespace },
+      spec: {
+        encryptedData: Object.fromEntries(keys.map((k) => [k, 'AgBy3i4OJSWK+PiTySYZZA=='])),
+        template: { metadata: { name: 'tiketi-secrets', namespace }, type: 'Opaque' },
+      },
+    };
+    fs.writeFileSync(path.join(dir, 'tiketi-secrets.yaml'), stringify(sealed));
+    const file = path.join(dir, 'kustomization.yaml');
+    const k = parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    k.resources = ['tiketi-secrets.yaml'];
+    fs.writeFileSync(file, stringify(k));
+  };
 }

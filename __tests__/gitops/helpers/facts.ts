@@ -24,17 +24,20 @@ export interface EnvFacts {
   readonly frontendDomain: string;
   readonly apiDomain: string;
   readonly autoSync: boolean;
-  /** Fixed replica count (no HPA), or the HPA range. */
-  readonly replicas: { readonly fixed: number } | { readonly min: number; readonly max: number };
+  /**
+   * Fixed replica count (no HPA), or the HPA range; `max: 'capacity'` = set from the node group's
+   * capacity, checked by autoscaling.test.ts against the settings rather than a number here.
+   */
+  readonly replicas: { readonly fixed: number } | { readonly min: number; readonly max: number | 'capacity' };
   readonly pdbPerDeployment: boolean;
-  readonly wafOnIngress: boolean;
+  /** Client CIDRs of the API ALB (settings gitops.apiInboundCidrs), from the bridge. */
+  readonly apiInboundCidrs: readonly string[];
   /** PostgreSQL/Redis in the namespace and a generated bridge ConfigMap (no Terraform bridge). */
   readonly selfContained: boolean;
-  readonly plainSecretAllowed: boolean;
 }
 
 /** Branch, namespace, domains and sync mode come from the platform's one settings module. */
-function fromSettings(env: EnvName): Pick<EnvFacts, 'branch' | 'namespace' | 'frontendDomain' | 'apiDomain' | 'autoSync'> {
+function fromSettings(env: EnvName): Pick<EnvFacts, 'branch' | 'namespace' | 'frontendDomain' | 'apiDomain' | 'autoSync' | 'apiInboundCidrs'> {
   const settings = PLATFORM_SETTINGS[env];
   return {
     branch: settings.gitops.branch,
@@ -42,6 +45,7 @@ function fromSettings(env: EnvName): Pick<EnvFacts, 'branch' | 'namespace' | 'fr
     frontendDomain: settings.edge.frontendDomain,
     apiDomain: settings.edge.apiDomain,
     autoSync: settings.gitops.autoSync,
+    apiInboundCidrs: settings.gitops.apiInboundCidrs,
   };
 }
 
@@ -50,36 +54,42 @@ export const ENVIRONMENTS: Record<EnvName, EnvFacts> = {
     ...fromSettings('dev'),
     replicas: { fixed: 1 },
     pdbPerDeployment: false,
-    wafOnIngress: false,
     selfContained: true,
-    plainSecretAllowed: true,
   },
   staging: {
     ...fromSettings('staging'),
-    replicas: { min: 2, max: 3 },
+    replicas: { min: 2, max: 6 },
     pdbPerDeployment: false,
-    wafOnIngress: false,
     selfContained: false,
-    plainSecretAllowed: false,
   },
   prod: {
     ...fromSettings('prod'),
-    replicas: { min: 3, max: 5 },
+    replicas: { min: 3, max: 'capacity' },
     pdbPerDeployment: true,
-    wafOnIngress: true,
     selfContained: false,
-    plainSecretAllowed: false,
   },
 };
 
 export const ENV_NAMES = Object.keys(ENVIRONMENTS) as EnvName[];
 
-/** What the argocd stack would put on the Argo CD cluster secret (test fixture, docs/gitops-bridge.md). */
-export const SAMPLE_CLUSTER = {
-  name: 'in-cluster',
-  server: 'https://kubernetes.default.svc',
-  annotations: {
-    'tiketi.com/ecr-registry': `210987654321.dkr.ecr.${REGION}.amazonaws.com`,
-    'tiketi.com/alb-waf-acl-arn': `arn:aws:wafv2:${REGION}:210987654321:regional/webacl/tiketi-prod-alb/0f3e1c2a-5b7d-4e9f-8a6b-1c2d3e4f5a6b`,
-  } as Record<string, string>,
-};
+/**
+ * Bridge annotation keys (docs/gitops-bridge.md), as the policy states them: underscores only, so
+ * Go-template dot access reaches them and missingkey=error stops generation when one is missing.
+ */
+export const BRIDGE_ANNOTATIONS = ['tiketi_alb_inbound_cidrs', 'tiketi_alb_waf_acl_arn', 'tiketi_ecr_registry'] as const;
+export const BRIDGE_LABEL = 'tiketi.com/environment';
+export const ACCOUNT = '210987654321';
+
+/** The Argo CD cluster secret the argocd stack would write for `env` (test fixture, docs/gitops-bridge.md). */
+export function sampleCluster(env: EnvName) {
+  return {
+    name: 'in-cluster',
+    server: 'https://kubernetes.default.svc',
+    labels: { 'argocd.argoproj.io/secret-type': 'cluster', [BRIDGE_LABEL]: env } as Record<string, string>,
+    annotations: {
+      tiketi_ecr_registry: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+      tiketi_alb_waf_acl_arn: `arn:aws:wafv2:${REGION}:${ACCOUNT}:regional/webacl/tiketi-${env}-alb/0f3e1c2a-5b7d-4e9f-8a6b-1c2d3e4f5a6b`,
+      tiketi_alb_inbound_cidrs: ENVIRONMENTS[env].apiInboundCidrs.join(','),
+    } as Record<string, string>,
+  };
+}
