@@ -80,6 +80,9 @@ export class StackDocument {
     for (const [type, byName] of Object.entries<Record<string, any>>(json.data ?? {})) {
       for (const [name, raw] of Object.entries(byName ?? {})) add('data', type, name, `data.${type}.${name}`, raw);
     }
+    for (const [type, byName] of Object.entries<Record<string, any>>(json.ephemeral ?? {})) {
+      for (const [name, raw] of Object.entries(byName ?? {})) add('ephemeral', type, name, `ephemeral.${type}.${name}`, raw);
+    }
     for (const [name, configs] of Object.entries<any>(json.provider ?? {})) {
       list(configs).forEach((raw, i) => add('provider', name, String(i), `provider.${name}[${i}]`, raw));
     }

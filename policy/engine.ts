@@ -49,7 +49,7 @@ function toVerdict(result: RuleResult): Verdict {
 }
 
 function targets(rule: Exclude<AnyRule, { evaluateScope: unknown }>, element: Element): boolean {
-  const key = element.kind === 'resource' ? element.type : element.kind === 'data' ? `data.${element.type}` : `${element.kind}:${element.type}`;
+  const key = element.kind === 'resource' ? element.type : element.kind === 'data' || element.kind === 'ephemeral' ? `${element.kind}.${element.type}` : `${element.kind}:${element.type}`;
   return rule.targets.includes('*') || rule.targets.includes(key);
 }
 

@@ -5,8 +5,9 @@
  * boolean switch (e.g. `manage_master_user_password = true`), null, or a known-safe setting.
  *
  * Some secrets hide behind neutral key names; they are checked by where they sit instead:
- * `set_sensitive` / `set_wo` values of a `helm_release`, `data` / `binary_data` of a Kubernetes Secret,
- * and the `value` of a `SecureString` SSM parameter.
+ * `set_sensitive` / `set_wo` values of a `helm_release`, `data` / `binary_data` / `data_wo` entries of a
+ * Kubernetes Secret (except the setting fields of Argo CD's repository and cluster Secrets), and the
+ * `value` of a `SecureString` SSM parameter.
  *
  * Shared by the policy engine (rule Tiketi.1, on every element of every stack) and by tests.
  */
@@ -40,10 +41,37 @@ function acceptable(value: unknown): boolean {
   return false;
 }
 
-/** In a `set_sensitive`-style list only the values are secret; names and types are settings. */
-function acceptableContainer(key: string, value: unknown): boolean {
-  if (key.startsWith('set_')) return (Array.isArray(value) ? value : [value]).every((item) => acceptable((item as { value?: unknown } | null)?.value));
-  return acceptable(value);
+/**
+ * Keys of a Kubernetes Secret's data that hold settings, not secrets: the fields of Argo CD's declarative
+ * repository and cluster Secrets (`argocd.argoproj.io/secret-type`). Every other data key is secret
+ * (`tls.key`, `sshPrivateKey`, `password`, ...), whatever its name.
+ */
+const SECRET_DATA_SETTINGS = new Set(['type', 'url', 'name', 'server', 'project', 'namespaces', 'clusterResources', 'enableOCI', 'insecure', 'forceHttpBasicAuth', 'proxy', 'noProxy']);
+
+/** Keys inside an Argo CD cluster Secret's `config` JSON that hold credentials. */
+const CLUSTER_CONFIG_SECRET = /password|token|keyData|secret|credential/i;
+
+/** Data keys of a Kubernetes Secret map that hold a literal secret. */
+function literalSecretData(data: unknown): string[] {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return acceptable(data) ? [] : [''];
+  return Object.entries(data as Record<string, unknown>)
+    .filter(([key, value]) => {
+      if (key === 'config' && typeof value === 'string' && !REFERENCE.test(value)) {
+        try {
+          return JSON.stringify(JSON.parse(value), (k, v) => (CLUSTER_CONFIG_SECRET.test(k) && !acceptable(v) ? '<<secret>>' : v)).includes('<<secret>>');
+        } catch {
+          return true;
+        }
+      }
+      return !SECRET_DATA_SETTINGS.has(key) && !acceptable(value);
+    })
+    .map(([key]) => key);
+}
+
+/** Paths of literal secrets in a container attribute: `set_sensitive` values, or Kubernetes Secret data entries. */
+function literalsInContainer(key: string, value: unknown): string[] {
+  if (key.startsWith('set_')) return (Array.isArray(value) ? value : [value]).every((item) => acceptable((item as { value?: unknown } | null)?.value)) ? [] : [key];
+  return literalSecretData(value).map((entry) => (entry === '' ? key : `${key}.${entry}`));
 }
 
 /**
@@ -55,7 +83,7 @@ export function literalSecretsOfElement(type: string, config: unknown): string[]
   if (config !== null && typeof config === 'object' && !Array.isArray(config)) {
     const block = config as Record<string, unknown>;
     for (const key of SECRET_CONTAINERS[type] ?? []) {
-      if (block[key] !== undefined && !acceptableContainer(key, block[key])) found.push(key);
+      if (block[key] !== undefined) found.push(...literalsInContainer(key, block[key]));
     }
     if (type === 'aws_ssm_parameter' && block.type === 'SecureString') {
       for (const key of ['value', 'value_wo']) if (block[key] !== undefined && !acceptable(block[key])) found.push(key);
@@ -83,7 +111,7 @@ export function literalSecrets(json: unknown): string[] {
   const found: string[] = [];
   const doc = (json ?? {}) as Record<string, any>;
   const blocks: [string, string, unknown][] = [];
-  for (const section of ['resource', 'data'] as const) {
+  for (const section of ['resource', 'data', 'ephemeral'] as const) {
     for (const [type, byName] of Object.entries<Record<string, unknown>>(doc[section] ?? {})) {
       for (const [name, config] of Object.entries(byName ?? {})) blocks.push([`${section}.${type}.${name}`, type, config]);
     }

@@ -7,7 +7,7 @@ import type { StackDocument } from './document';
 /** Where a stack belongs: one environment, or the account-wide stacks (registry, bootstrap). */
 export type PolicyScope = 'dev' | 'staging' | 'prod' | 'account';
 
-export type ElementKind = 'resource' | 'data' | 'provider' | 'backend' | 'output' | 'variable' | 'locals';
+export type ElementKind = 'resource' | 'data' | 'ephemeral' | 'provider' | 'backend' | 'output' | 'variable' | 'locals';
 
 /** One block of a synthesized stack, as Terraform sees it. */
 export interface Element {
@@ -17,7 +17,7 @@ export interface Element {
   readonly type: string;
   /** Logical ID (`frontend_logs_bucket_E821AA9B`); the provider's index or the backend type otherwise. */
   readonly name: string;
-  /** Terraform address: `aws_s3_bucket.x`, `data.aws_region.y`, `provider.aws[0]`, `terraform.backend.s3`, `output.z`. */
+  /** Terraform address: `aws_s3_bucket.x`, `data.aws_region.y`, `ephemeral.aws_secretsmanager_secret_version.v`, `provider.aws[0]`, `terraform.backend.s3`, `output.z`. */
   readonly address: string;
   /** The block's configuration, cdktf metadata (`//`) removed. */
   readonly config: Record<string, any>;

@@ -13,6 +13,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { Release } from '@cdktf/provider-helm/lib/release';
+import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { fixture, statusOf } from './helpers';
 
 describe('Tiketi.1: no literal secrets', () => {
@@ -33,6 +34,32 @@ describe('Tiketi.1: no literal secrets', () => {
     expect(status['aws_ssm_parameter.param']).toBe('failed: literal secret in value');
     expect(status['aws_ssm_parameter.plain']).toBe('passed');
     expect(status['aws_launch_template.nodes']).toBe('passed');
+  });
+
+  test('Kubernetes Secret data is secret except the setting fields of Argo CD repository and cluster Secrets', () => {
+    const json = fixture((s) => {
+      const metadata = { name: 'x', namespace: 'argocd' };
+      const key = '${ephemeral.aws_secretsmanager_secret_version.deploy_key.secret_string}';
+      new SecretV1(s, 'repository', { metadata, dataWo: { type: 'git', url: 'git@github.com:tiketi/tiketi-platform.git', sshPrivateKey: key }, dataWoRevision: 1 });
+      new SecretV1(s, 'cluster', { metadata, data: { name: 'in-cluster', server: 'https://kubernetes.default.svc', config: '{"tlsClientConfig":{"insecure":false}}' } });
+      new SecretV1(s, 'literal-key', { metadata, dataWo: { type: 'git', sshPrivateKey: '-----BEGIN OPENSSH PRIVATE KEY-----' }, dataWoRevision: 1 });
+      new SecretV1(s, 'tls', { metadata, data: { 'tls.crt': 'literal-certificate', 'tls.key': 'literal-key' } });
+      new SecretV1(s, 'token-config', { metadata, data: { name: 'remote', server: 'https://1.2.3.4', config: '{"bearerToken":"literal"}' } });
+    });
+    expect(statusOf('Tiketi.1', json)).toEqual({
+      'kubernetes_secret_v1.repository': 'passed',
+      'kubernetes_secret_v1.cluster': 'passed',
+      'kubernetes_secret_v1.literal-key': 'failed: literal secret in data_wo.sshPrivateKey',
+      'kubernetes_secret_v1.tls': 'failed: literal secret in data.tls.crt, data.tls.key',
+      'kubernetes_secret_v1.token-config': 'failed: literal secret in data.config',
+    });
+  });
+
+  test('ephemeral blocks are checked: a secret_id names a secret, a literal password is one', () => {
+    expect(statusOf('Tiketi.1', { ephemeral: { aws_secretsmanager_secret_version: { key: { secret_id: 'tiketi/prod/sealed-secrets-key' } }, random_password: { p: { password: 'literal' } } } })).toEqual({
+      'ephemeral.aws_secretsmanager_secret_version.key': 'passed',
+      'ephemeral.random_password.p': 'failed: literal secret in password',
+    });
   });
 
   test('providers and backends are checked too', () => {
