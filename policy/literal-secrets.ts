@@ -103,7 +103,8 @@ export function literalSecretsOfElement(type: string, config: unknown): string[]
     }
   };
   walk(config, []);
-  return found;
+  // A secret-looking key inside a container (data_wo.slack-token) is found by both checks: report it once.
+  return [...new Set(found)];
 }
 
 /** Paths (`resource.aws_db_instance.x.password`) of every literal secret in a synthesized stack `json`. */

@@ -55,6 +55,10 @@ describe('Tiketi.1: no literal secrets', () => {
     });
   });
 
+  test('a secret-looking key inside a Secret\'s data is reported once', () => {
+    expect(statusOf('Tiketi.1', { resource: { kubernetes_secret_v1: { s: { data_wo: { 'slack-token': 'xoxb-123' } } } } })).toEqual({ 'kubernetes_secret_v1.s': 'failed: literal secret in data_wo.slack-token' });
+  });
+
   test('ephemeral blocks are checked: a secret_id names a secret, a literal password is one', () => {
     expect(statusOf('Tiketi.1', { ephemeral: { aws_secretsmanager_secret_version: { key: { secret_id: 'tiketi/prod/sealed-secrets-key' } }, random_password: { p: { password: 'literal' } } } })).toEqual({
       'ephemeral.aws_secretsmanager_secret_version.key': 'passed',
