@@ -310,6 +310,28 @@ export interface ArgoCdSettings {
   readonly kubernetesApi: KubernetesApiAccess;
 }
 
+/**
+ * An accepted policy finding (see `docs/policy.md`): the control stops failing synth for the resources
+ * it names, and the report shows it as excepted with its reason.
+ */
+export interface PolicyException {
+  /** The control ID the report shows, e.g. `RDS.5` or `Tiketi.2`. */
+  readonly control: string;
+  /**
+   * `<stack>/<terraform address>` (e.g. `data/aws_db_instance.postgres_instance_919E2690`) or a construct
+   * path (`data/postgres/instance`); `*` matches any characters.
+   * @default - every resource the control checks in this scope
+   */
+  readonly resource?: string;
+  /** Why the finding is accepted; for a temporary one, the issue item that removes it ("issue 9 item 8: ..."). */
+  readonly reason: string;
+}
+
+/** Policy settings of one scope. An exception without a reason, or one that no longer matches a failure (stale), fails synth. */
+export interface PolicySettings {
+  readonly exceptions: readonly PolicyException[];
+}
+
 export interface EnvironmentSettings {
   readonly name: EnvironmentName;
   readonly region: string;
@@ -319,6 +341,8 @@ export interface EnvironmentSettings {
   readonly edge: EdgeSettings;
   readonly gitops: GitOpsSettings;
   readonly argocd: ArgoCdSettings;
+  /** Accepted findings of the policy in this environment's stacks. */
+  readonly policy: PolicySettings;
 }
 
 /**
@@ -375,4 +399,6 @@ export interface RegistrySettings {
      */
     readonly oidcProvider: 'create' | 'import';
   };
+  /** Accepted policy findings of the account-wide stacks (`registry`, `bootstrap`). */
+  readonly policy: PolicySettings;
 }

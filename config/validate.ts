@@ -7,6 +7,7 @@ import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
 import { validateGitOps } from './validation/gitops';
 import { validateNetwork } from './validation/network';
+import { validatePolicy } from './validation/policy';
 import { Problems, SettingsError } from './validation/problems';
 import { validateRegistrySettings } from './validation/registry';
 
@@ -22,6 +23,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateCluster(env, problems);
   validateGitOps(env, problems);
   validateArgoCd(env, problems);
+  validatePolicy(env.policy, `${env.name}.policy`, problems);
   problems.throwIfAny();
   return env;
 }
@@ -30,6 +32,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
 export function validateRegistry(registry: RegistrySettings): RegistrySettings {
   const problems = new Problems();
   validateRegistrySettings(registry, ENVIRONMENTS, problems);
+  validatePolicy(registry.policy, 'registry.policy', problems);
   problems.throwIfAny();
   return registry;
 }

@@ -5,6 +5,7 @@ import { DNS, ENVIRONMENTS } from '../config/environments';
 import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
 import { frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
+import { enforcePolicy } from '../policy/aspect';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
@@ -70,5 +71,10 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
   const argocd = new ArgoCdStack(app, { env, backend, cluster, data, edge, services: props.registry.services });
+  // Policy as code (docs/policy.md): synth fails on any violation not excepted in the settings. Keep last.
+  enforcePolicy(app, [
+    { scope: env.name, stacks: [network, cluster, data, edge, argocd], policy: env.policy, field: `${env.name}.policy` },
+    { scope: 'account', stacks: [registry, dns, bootstrap], policy: props.registry.policy, field: 'registry.policy' },
+  ]);
   return { bootstrap, network, cluster, registry, dns, data, edge, argocd };
 }

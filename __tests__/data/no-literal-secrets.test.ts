@@ -3,7 +3,7 @@ import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { ElasticacheUser } from '@cdktf/provider-aws/lib/elasticache-user';
 import { ALL_ENVIRONMENTS, synthApp } from '../support/synth';
-import { literalSecrets } from './literal-secrets';
+import { literalSecrets } from '../../policy/literal-secrets';
 
 describe('no literal secrets in the data stack', () => {
   test.each(ALL_ENVIRONMENTS)('%s: no attribute of any resource, data source, provider or output holds a literal secret', (envName) => {
