@@ -189,8 +189,6 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
         { control: 'RDS.6', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev has no enhanced monitoring by settings (data.postgres.monitoring = false); staging and prod have it' },
         { control: 'RDS.8', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev data is disposable by settings (data.postgres.disposable = true): no deletion protection, so dev can be torn down' },
         { control: 'ElastiCache.3', resource: 'data/aws_elasticache_replication_group.redis_replication-group_5BD9E6FB', reason: 'dev runs one Valkey node by settings (data.redis.nodeCount = 1): a cache of test data; failover needs two nodes' },
-        { control: 'S3.12', resource: 'edge/aws_s3_bucket.frontend_logs_bucket_E821AA9B', reason: 'issue 9 minor (CloudFront access logs without bucket ACLs): standard logging grants awslogsdelivery FULL_CONTROL through the log bucket ACL' },
-        { control: 'Tiketi.6', reason: 'boundary pending (issue 9 item 4)' },
       ],
     },
   },
@@ -249,12 +247,6 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     policy: {
       exceptions: [
         { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false) to halve its bill (seed cost table); recovery is a point-in-time restore' },
-        { control: 'S3.12', resource: 'edge/aws_s3_bucket.frontend_logs_bucket_E821AA9B', reason: 'issue 9 minor (CloudFront access logs without bucket ACLs): standard logging grants awslogsdelivery FULL_CONTROL through the log bucket ACL' },
-        { control: 'Tiketi.6', reason: 'boundary pending (issue 9 item 4)' },
-        { control: 'Tiketi.2', resource: 'network/aws_kms_key.flow-log_kms_key_5B58FD06', reason: 'issue 9 item 8 (prevent_destroy on keys): the flow-log key is not in its list (RDS, Redis, EKS secrets, state) but must be protected with them' },
-        { control: 'Tiketi.2', resource: 'cluster/aws_kms_key.eks_kms_key_1B08AED4', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts the EKS secrets' },
-        { control: 'Tiketi.2', resource: 'data/aws_kms_key.postgres_kms_key_D0A564BB', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts PostgreSQL and its snapshots' },
-        { control: 'Tiketi.2', resource: 'data/aws_kms_key.redis_kms_key_69E593A1', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts Valkey and its snapshots' },
       ],
     },
   },
@@ -335,12 +327,6 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     }),
     policy: {
       exceptions: [
-        { control: 'S3.12', resource: 'edge/aws_s3_bucket.frontend_logs_bucket_E821AA9B', reason: 'issue 9 minor (CloudFront access logs without bucket ACLs): standard logging grants awslogsdelivery FULL_CONTROL through the log bucket ACL' },
-        { control: 'Tiketi.6', reason: 'boundary pending (issue 9 item 4)' },
-        { control: 'Tiketi.2', resource: 'network/aws_kms_key.flow-log_kms_key_5B58FD06', reason: 'issue 9 item 8 (prevent_destroy on keys): the flow-log key is not in its list (RDS, Redis, EKS secrets, state) but must be protected with them' },
-        { control: 'Tiketi.2', resource: 'cluster/aws_kms_key.eks_kms_key_1B08AED4', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts the EKS secrets' },
-        { control: 'Tiketi.2', resource: 'data/aws_kms_key.postgres_kms_key_D0A564BB', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts PostgreSQL and its snapshots' },
-        { control: 'Tiketi.2', resource: 'data/aws_kms_key.redis_kms_key_69E593A1', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts Valkey and its snapshots' },
       ],
     },
   },
@@ -363,8 +349,6 @@ export const REGISTRY: RegistrySettings = {
       { control: 'S3.1', reason: 'account-level, no issue item yet (found by issue 13): no stack owns the account\'s S3 Block Public Access; add aws_s3_account_public_access_block to an account-wide stack' },
       { control: 'KMS.2', resource: 'registry/aws_iam_role_policy.ci-infra-apply_policy_7C6E8751', reason: 'issue 9 item 4 (what the CI apply role can reach): kms:* on Resource "*" lets it decrypt with every key; name arn:aws:kms:<region>:<account>:key/* instead' },
       { control: 'KMS.2', resource: 'registry/aws_iam_role_policy.ci-infra-plan_policy_E36B2639', reason: 'no issue item yet (found by issue 13): DecryptStateThroughS3 allows kms:Decrypt on Resource "*", kms:ViaService names no key; name the state key ARN' },
-      { control: 'Tiketi.2', resource: 'registry/aws_kms_key.ecr-kms_key_06CDE918', reason: 'issue 9 item 8 (prevent_destroy on keys): the ECR image key is not in its list but every image depends on it' },
-      { control: 'Tiketi.2', resource: 'bootstrap/aws_kms_key.state_kms_key_DEF7637F', reason: 'issue 9 item 8: prevent_destroy on the key that encrypts the Terraform state' },
     ],
   },
 };
