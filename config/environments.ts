@@ -326,8 +326,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       kubernetesApi: { mode: 'ssm-tunnel', localPort: 8445 },
     }),
     policy: {
-      exceptions: [
-      ],
+      exceptions: [],
     },
   },
 };
