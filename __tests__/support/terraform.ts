@@ -137,7 +137,7 @@ export function terraformTest(dir: string, name: string, hcl: string): string {
 
 /** Addresses whose `prevent_destroy` stopped the test's teardown, sorted. */
 export function preventedDestroys(output: string): string[] {
-  return [...new Set([...output.matchAll(/Resource (\S+)\s+has\s+lifecycle\.prevent_destroy/g)].map((m) => m[1]))].sort();
+  return [...new Set([...output.matchAll(/Resource\s+(\S+)\s+has\s+lifecycle\.prevent_destroy/g)].map((m) => m[1]))].sort();
 }
 
 /** HCL/JSON literal for a value (HCL accepts JSON-style object and list syntax). */

@@ -180,8 +180,8 @@ run "apply" {
 `,
     );
     expect(output).toMatch(/2 passed, 0 failed/);
-    // Outside dev, the buckets refuse the test's teardown: prevent_destroy at work.
-    const protectedAddresses = envName === 'dev' ? [] : addressesOf(stack, 'aws_s3_bucket').sort();
+    // Outside dev, the buckets and the keys of the retained WAF logs refuse the test's teardown.
+    const protectedAddresses = envName === 'dev' ? [] : [...addressesOf(stack, 'aws_s3_bucket'), ...addressesOf(stack, 'aws_kms_key')].sort();
     expect(preventedDestroys(output)).toEqual(protectedAddresses);
   });
 });
