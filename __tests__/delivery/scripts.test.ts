@@ -109,15 +109,6 @@ test('downloads are pinned by version and SHA-256, checked before use', () => {
   expect(kubectl.indexOf('sha256sum --check --strict')).toBeLessThan(kubectl.indexOf('chmod 0755'));
 });
 
-test('the tunnel: the tagged instance, AWS-StartPortForwardingSessionToRemoteHost to the endpoint on 443, the settings the providers read', () => {
-  const tunnel = fs.readFileSync(path.join(SCRIPTS, 'open-cluster-tunnel.sh'), 'utf8');
-  expect(tunnel).toContain('"Name=tag:tiketi:role,Values=api-access" "Name=tag:Environment,Values=${env}"');
-  expect(tunnel).toContain('--document-name AWS-StartPortForwardingSessionToRemoteHost');
-  expect(tunnel).toContain('"portNumber":["443"]');
-  expect(tunnel).toContain('echo "TIKETI_K8S_HOST=https://127.0.0.1:${port}"');
-  expect(tunnel).toContain('echo "TIKETI_K8S_TLS_SERVER_NAME=${host}"');
-});
-
 describe('commit-with-retry.sh', () => {
   const script = path.join(SCRIPTS, 'commit-with-retry.sh');
   function repos() {

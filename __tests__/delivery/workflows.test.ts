@@ -170,7 +170,7 @@ describe('infra-pr', () => {
   test('forks are not planned (no OIDC token); the stack needing the cluster API opens the tunnel first', () => {
     expect(w().jobs.targets.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
     const plan = steps(w().jobs.plan);
-    const tunnel = plan.findIndex((s) => s.run?.includes('open-cluster-tunnel.sh'));
+    const tunnel = plan.findIndex((s) => s.run?.includes('npm run api-tunnel'));
     expect(plan[tunnel].if).toBe('matrix.target.needsCluster');
     expect(tunnel).toBeGreaterThan(plan.findIndex((s) => awsRoleOf(s)));
     expect(tunnel).toBeLessThan(plan.findIndex((s) => s.run?.includes('terraform -chdir')));
