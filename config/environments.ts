@@ -341,13 +341,8 @@ export const REGISTRY: RegistrySettings = {
   // 30 dev builds back is weeks of develop history for a rollback of dev; rel-* images are never expired.
   keepDevImages: 30,
   untaggedExpiryDays: 3,
-  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironment: 'production', oidcProvider: 'create' },
-  // Accepted policy findings of the account-wide stacks, registry and bootstrap (docs/policy.md).
-  policy: {
-    exceptions: [
-      { control: 'S3.1', reason: 'account-level, no issue item yet (found by issue 13): no stack owns the account\'s S3 Block Public Access; add aws_s3_account_public_access_block to an account-wide stack' },
-      { control: 'KMS.2', resource: 'registry/aws_iam_role_policy.ci-infra-apply_policy_7C6E8751', reason: 'issue 9 item 4 (what the CI apply role can reach): kms:* on Resource "*" lets it decrypt with every key; name arn:aws:kms:<region>:<account>:key/* instead' },
-      { control: 'KMS.2', resource: 'registry/aws_iam_role_policy.ci-infra-plan_policy_E36B2639', reason: 'no issue item yet (found by issue 13): DecryptStateThroughS3 allows kms:Decrypt on Resource "*", kms:ViaService names no key; name the state key ARN' },
-    ],
-  },
+  // Each environment's applies run in its own GitHub environment (dev deploys without prod's reviewers).
+  github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironments: { dev: 'dev', staging: 'staging', prod: 'production' }, oidcProvider: 'create' },
+  // Accepted policy findings of the account-wide stacks, registry and bootstrap (docs/policy.md): none.
+  policy: { exceptions: [] },
 };

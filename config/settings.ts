@@ -352,16 +352,23 @@ export interface EnvironmentSettings {
 export const DEFAULT_HUMAN_ROLES = { platformAdmin: 'tiketi-platform-admin', developer: 'tiketi-developer' } as const;
 
 /**
- * The GitHub Actions roles of the `registry` stack (docs/platform-contracts.md, docs/registry.md). The
- * cluster stack grants `infraApply` and `infraPlan` their access entries itself.
+ * The GitHub Actions roles of the `registry` stack (docs/platform-contracts.md, docs/registry.md). Each
+ * cluster stack grants its own environment's apply role (`infraApplyRoleName`) and `infraPlan` their access
+ * entries itself.
  */
 export const CI_ROLE_NAMES = {
   imagePush: 'tiketi-ci-image-push',
   infraPlan: 'tiketi-ci-infra-plan',
-  infraApply: 'tiketi-ci-infra-apply',
+  /** Followed by the environment name: `tiketi-ci-infra-apply-prod` applies prod's stacks and nothing else. */
+  infraApplyPrefix: 'tiketi-ci-infra-apply-',
   /** Followed by the environment name: `tiketi-ci-frontend-deploy-prod`. */
   frontendDeployPrefix: 'tiketi-ci-frontend-deploy-',
 } as const;
+
+/** `tiketi-ci-infra-apply-<env>`: the role that applies `env`'s stacks, from that environment's GitHub environment. */
+export function infraApplyRoleName(env: EnvironmentName): string {
+  return `${CI_ROLE_NAMES.infraApplyPrefix}${env}`;
+}
 
 /** Settings of the account-wide `dns` stack (one per AWS account, deployed before any `edge`). */
 export interface DnsSettings {
@@ -384,14 +391,15 @@ export interface RegistrySettings {
   /** Untagged images expire after this many days. */
   readonly untaggedExpiryDays: number;
   /**
-   * GitHub repository whose Actions workflows may assume the CI roles, and the GitHub environment
-   * (with required reviewers and a `main`-only deployment branch policy) that alone may assume the
-   * infra-apply role.
+   * GitHub repository whose Actions workflows may assume the CI roles, and for each environment the GitHub
+   * environment that alone may assume its apply role `tiketi-ci-infra-apply-<env>` (its deployment branch
+   * policy admits that environment's branch only; prod's has required reviewers).
    */
   readonly github: {
     readonly owner: string;
     readonly repository: string;
-    readonly applyEnvironment: string;
+    /** GitHub environment of each environment's applies, e.g. `{ dev: 'dev', staging: 'staging', prod: 'production' }`. */
+    readonly applyEnvironments: Readonly<Record<EnvironmentName, string>>;
     /**
      * `create` the account's `token.actions.githubusercontent.com` OIDC provider, or `import` the one that
      * already exists (an IAM account holds at most one provider per URL): the stack then adopts it through

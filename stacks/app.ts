@@ -3,7 +3,7 @@ import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
 import { DNS, ENVIRONMENTS } from '../config/environments';
 import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
-import { frontendBucketName } from '../config/validation/edge';
+import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
 import { enforcePolicy } from '../policy/aspect';
 import { BootstrapStack } from './bootstrap-stack';
@@ -61,7 +61,18 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     // CI roles of every environment live in the one account-wide stack, so it reads every environment's
     // branch and frontend bucket.
     environments: Object.fromEntries(
-      ENVIRONMENT_NAMES.map((name) => [name, { branch: ENVIRONMENTS[name].gitops.branch, frontendBucket: frontendBucketName(name, ENVIRONMENTS[name].edge.bucketSuffix) }]),
+      ENVIRONMENT_NAMES.map((name): [EnvironmentName, RegistryEnvironment] => {
+        const { gitops, edge, argocd } = ENVIRONMENTS[name];
+        return [
+          name,
+          {
+            branch: gitops.branch,
+            frontendBucket: frontendBucketName(name, edge.bucketSuffix),
+            accessLogBucket: accessLogBucketName(name, edge.bucketSuffix),
+            dnsNames: [edge.frontendDomain, edge.apiDomain, argocd.hostname],
+          },
+        ];
+      }),
     ) as Record<EnvironmentName, RegistryEnvironment>,
     stateBucketName: props.stateBucketName ?? DEFAULT_STATE_BUCKET,
   });

@@ -3,7 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { clusterName } from '../config/naming';
-import { CI_ROLE_NAMES, EnvironmentSettings } from '../config/settings';
+import { CI_ROLE_NAMES, EnvironmentSettings, infraApplyRoleName } from '../config/settings';
 import { ApiAccessHost } from '../modules/api-access-host';
 import { EksAddons } from '../modules/eks-addons';
 import { EksCluster } from '../modules/eks-cluster';
@@ -64,8 +64,9 @@ export class ClusterStack extends TiketiStack {
         ...settings.adminRoles.map((role) => ({ role, policy: 'cluster-admin' as const })),
         ...settings.readOnlyRoles.map((role) => ({ role, policy: 'view' as const })),
         // CI reaches the API through the SSM port forward (docs/platform-contracts.md): apply installs the
-        // argocd stack's releases, plan must read them, and Helm keeps releases in Secrets.
-        { role: CI_ROLE_NAMES.infraApply, policy: 'cluster-admin' },
+        // argocd stack's releases, plan must read them, and Helm keeps releases in Secrets. Only this
+        // environment's apply role: another environment's deploy job cannot reach this cluster.
+        { role: infraApplyRoleName(props.env.name), policy: 'cluster-admin' },
         { role: CI_ROLE_NAMES.infraPlan, policy: 'admin-view' },
       ],
       // Like the edge stack's buckets: only dev may lose its key (and what it encrypts) on destroy.

@@ -1,9 +1,11 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsKmsKey } from '@cdktf/provider-aws/lib/data-aws-kms-key';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { S3AccountPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-account-public-access-block';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
-import { CI_ROLE_NAMES, DEFAULT_HUMAN_ROLES, EnvironmentName, RegistrySettings } from '../config/settings';
+import { CI_ROLE_NAMES, DEFAULT_HUMAN_ROLES, EnvironmentName, RegistrySettings, infraApplyRoleName } from '../config/settings';
 import { EcrRepository } from '../modules/ecr-repository';
 import { GithubActionsRole, GithubOidcProvider } from '../modules/github-oidc';
 import { HumanRole } from '../modules/human-role';
@@ -15,9 +17,11 @@ import {
   imagePushPolicy,
   infraApplyPolicy,
   infraPlanPolicy,
+  StateAccess,
   workloadBoundaryPolicy,
 } from '../modules/private/ci-policies';
 import { PERMISSIONS_BOUNDARY_NAME } from '../modules/private/permissions-boundary';
+import { stateKeyAlias } from '../modules/state-bucket';
 import { TiketiStack } from './tiketi-stack';
 
 /** What the account-wide CI roles take from one environment's settings. */
@@ -26,6 +30,10 @@ export interface RegistryEnvironment {
   readonly branch: string;
   /** The environment's frontend bucket (`frontendBucketName` of its edge settings): the deploy role writes only there. */
   readonly frontendBucket: string;
+  /** Its CloudFront access-log bucket (`accessLogBucketName`): the apply role manages both, nothing else in S3. */
+  readonly accessLogBucket: string;
+  /** Host names whose records its stacks write in the shared zone (frontend, API, Argo CD). */
+  readonly dnsNames: readonly string[];
 }
 
 export interface RegistryStackProps {
@@ -52,7 +60,8 @@ export class RegistryStack extends TiketiStack {
   public readonly imagePushRole: GithubActionsRole;
   public readonly frontendDeployRoles: Record<string, GithubActionsRole> = {};
   public readonly infraPlanRole: GithubActionsRole;
-  public readonly infraApplyRole: GithubActionsRole;
+  /** `tiketi-ci-infra-apply-<env>` of each environment. */
+  public readonly infraApplyRoles: Record<string, GithubActionsRole> = {};
   public readonly platformAdminRole: HumanRole;
   public readonly developerRole: HumanRole;
   /** ARN of `tiketi-boundary`. */
@@ -64,6 +73,17 @@ export class RegistryStack extends TiketiStack {
     const accountId = new DataAwsCallerIdentity(this, 'account').accountId;
     const environments = Object.keys(props.environments) as EnvironmentName[];
     const account: AccountScope = { accountId, region: registry.region, environments };
+
+    // FSBP S3.1: the account's Block Public Access, so no bucket of any stack (or made by hand) can be public.
+    // PutPublicAccessBlock overwrites what the account had: no import needed. Destroying it would silently
+    // reopen the account, so a destroy of this stack is refused for it too.
+    new S3AccountPublicAccessBlock(this, 'account-public-access-block', {
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+      lifecycle: { preventDestroy: true },
+    });
 
     const key = new KmsKey(this, 'ecr-kms', { alias: 'tiketi-ecr', description: 'Encrypts the Tiketi container images in ECR' });
     for (const service of registry.services) {
@@ -112,24 +132,40 @@ export class RegistryStack extends TiketiStack {
       this.frontendDeployRoles[env] = role(`ci-frontend-deploy-${env}`, `${CI_ROLE_NAMES.frontendDeployPrefix}${env}`, `Deploy the ${env} frontend`, [branch(envBranch)], frontendDeployPolicy(env, frontendBucket, account));
     }
 
-    // Plans run on pull requests and on the environment branches; read-only everywhere.
-    this.infraPlanRole = role('ci-infra-plan', CI_ROLE_NAMES.infraPlan, 'terraform plan (read-only, state read)', ['pull_request', ...envBranches], infraPlanPolicy(props.stateBucketName, account), {
+    const state = this.stateAccess(props);
+
+    // Plans run on pull requests and on the environment branches; read-only everywhere. One plan role for all
+    // environments: a pull request's OIDC subject (`pull_request`) names no environment, so per-environment
+    // plan roles could not be told apart by their trust (docs/registry.md).
+    this.infraPlanRole = role('ci-infra-plan', CI_ROLE_NAMES.infraPlan, 'terraform plan (read-only, state read)', ['pull_request', ...envBranches], infraPlanPolicy(account, state), {
       managedPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],
     });
-    // Apply only from the protected GitHub environment (required reviewers, main-only deployment branches).
+    // One apply role per environment, each assumable only from that environment's GitHub environment and
+    // limited to that environment's resources: a dev deploy waits for nobody, and cannot change prod.
     const protectedRoleArns = [
       this.platformAdminRole.roleArn,
       this.developerRole.roleArn,
       `arn:aws:iam::${accountId}:role/tiketi-ci-*`,
     ];
-    this.infraApplyRole = role(
-      'ci-infra-apply',
-      CI_ROLE_NAMES.infraApply,
-      'terraform apply from the protected environment',
-      [`environment:${registry.github.applyEnvironment}`],
-      infraApplyPolicy({ ...account, boundaryArn: this.permissionsBoundaryArn, protectedRoleArns }),
-      { maxSessionDuration: APPLY_SESSION_SECONDS },
-    );
+    for (const env of environments) {
+      const settings = props.environments[env];
+      const githubEnvironment = registry.github.applyEnvironments[env];
+      this.infraApplyRoles[env] = role(
+        `ci-infra-apply-${env}`,
+        infraApplyRoleName(env),
+        `terraform apply of the ${env} stacks, from the GitHub environment ${githubEnvironment}`,
+        [`environment:${githubEnvironment}`],
+        infraApplyPolicy({
+          accountId,
+          region: registry.region,
+          environment: { name: env, buckets: [settings.frontendBucket, settings.accessLogBucket], dnsNames: settings.dnsNames },
+          boundaryArn: this.permissionsBoundaryArn,
+          protectedRoleArns,
+          state,
+        }),
+        { maxSessionDuration: APPLY_SESSION_SECONDS },
+      );
+    }
 
     for (const [service, repo] of Object.entries(this.repositories)) {
       new TerraformOutput(this, `ecr_${service.replace(/-/g, '_')}_url`, { value: repo.repositoryUrl });
@@ -140,7 +176,21 @@ export class RegistryStack extends TiketiStack {
     new TerraformOutput(this, 'developer_role_arn', { value: this.developerRole.roleArn });
     new TerraformOutput(this, 'ci_image_push_role_arn', { value: this.imagePushRole.roleArn });
     new TerraformOutput(this, 'ci_infra_plan_role_arn', { value: this.infraPlanRole.roleArn });
-    new TerraformOutput(this, 'ci_infra_apply_role_arn', { value: this.infraApplyRole.roleArn });
+    for (const [env, r] of Object.entries(this.infraApplyRoles)) new TerraformOutput(this, `ci_infra_apply_${env}_role_arn`, { value: r.roleArn });
     for (const [env, r] of Object.entries(this.frontendDeployRoles)) new TerraformOutput(this, `ci_frontend_deploy_${env}_role_arn`, { value: r.roleArn });
+  }
+
+  /**
+   * The state bucket and key the CI roles may use, or nothing with Terraform Cloud (no S3 state). The key's
+   * ARN is looked up at plan time, which also proves the bootstrap stack exists: with the S3 backend from
+   * `TIKETI_STATE_KMS_KEY_ID` (key or alias ARN), otherwise by the alias the bootstrap stack gives it.
+   */
+  private stateAccess(props: RegistryStackProps): StateAccess | undefined {
+    const { backend } = props;
+    if (backend.kind === 'cloud') return undefined;
+    const keyId = backend.kind === 's3' ? backend.kmsKeyId : `alias/${stateKeyAlias(props.stateBucketName)}`;
+    const region = backend.kind === 's3' ? backend.region : props.registry.region;
+    const key = new DataAwsKmsKey(this, 'state-key', { keyId });
+    return { bucketName: backend.kind === 's3' ? backend.bucket : props.stateBucketName, region, keyArn: key.arn };
   }
 }

@@ -47,6 +47,10 @@ export function fakeRunner(answers: [string, string][] = []): Runner & { calls: 
       calls.push(`start ${argv.join(' ')}`);
       return { stop: async () => void calls.push('stop') };
     },
+    detach: (argv, logFile) => {
+      calls.push(`detach ${argv.join(' ')} >> ${logFile}`);
+      return { pid: 4242, exited: new Promise<number | null>(() => undefined), kill: () => void calls.push('kill 4242') };
+    },
     waitForPort: async (port) => void calls.push(`wait-port ${port}`),
     sleep: async (ms) => void calls.push(`sleep ${ms}`),
   };

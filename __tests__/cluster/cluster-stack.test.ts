@@ -34,7 +34,7 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     expect(onlyResource(json(), 'aws_cloudwatch_log_group').retention_in_days).toBe(env.cluster.logRetentionDays);
   });
 
-  test('access entries: the human roles of the settings and the two CI roles, each looked up at plan time, with its policy', () => {
+  test('access entries: the human roles of the settings, this environment\'s CI apply role and the plan role, each looked up at plan time, with its policy', () => {
     const stack = json();
     const lookups = stack.data!.aws_iam_role as Record<string, any>;
     const entries = resourcesOf(stack, 'aws_eks_access_entry');
@@ -48,10 +48,13 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     expect(policyOfRole).toEqual({
       'tiketi-platform-admin': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       'tiketi-developer': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy',
-      'tiketi-ci-infra-apply': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+      [`tiketi-ci-infra-apply-${envName}`]: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
       'tiketi-ci-infra-plan': 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy',
     });
     expect(Object.keys(entries)).toHaveLength(4);
+    // No other environment's apply role reaches this cluster.
+    const named = Object.values<any>(lookups).map((l) => l.name);
+    expect(named.filter((n) => n.startsWith('tiketi-ci-infra-apply-'))).toEqual([`tiketi-ci-infra-apply-${envName}`]);
   });
 
   test('every add-on carries a literal EKS version string, the one the settings pin', () => {

@@ -70,9 +70,12 @@ describe('cluster settings validation', () => {
     expect(problemsOf(withCluster('dev', { readOnlyRoles: ['arn:aws:iam::123456789012:role/tiketi-platform-admin'] }))).toHaveLength(1);
   });
 
-  test('fails when the settings name a CI role the stack grants itself', () => {
-    expect(problemsOf(withCluster('staging', { readOnlyRoles: ['tiketi-ci-infra-plan'] }))).toEqual([
-      'staging.cluster.readOnlyRoles[0]: got "tiketi-ci-infra-plan", expected a role other than tiketi-ci-infra-apply and tiketi-ci-infra-plan (the cluster stack grants the CI roles their access itself)',
+  test('fails when the settings name a CI infra role: the stack grants its own apply role and the plan role, another environment\'s apply role nothing', () => {
+    const allowed = 'expected a role other than tiketi-ci-infra-apply-<env> and tiketi-ci-infra-plan (the cluster stack grants its own environment\'s apply role and the plan role their access itself; another environment\'s apply role gets none)';
+    expect(problemsOf(withCluster('staging', { readOnlyRoles: ['tiketi-ci-infra-plan'] }))).toEqual([`staging.cluster.readOnlyRoles[0]: got "tiketi-ci-infra-plan", ${allowed}`]);
+    expect(problemsOf(withCluster('dev', { adminRoles: ['tiketi-platform-admin', 'tiketi-ci-infra-apply-prod'] }))).toEqual([`dev.cluster.adminRoles[1]: got "tiketi-ci-infra-apply-prod", ${allowed}`]);
+    expect(problemsOf(withCluster('dev', { adminRoles: ['tiketi-platform-admin', 'arn:aws:iam::123456789012:role/tiketi-ci-infra-apply-dev'] }))).toEqual([
+      `dev.cluster.adminRoles[1]: got "arn:aws:iam::123456789012:role/tiketi-ci-infra-apply-dev", ${allowed}`,
     ]);
   });
 

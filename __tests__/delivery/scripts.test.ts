@@ -22,15 +22,80 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-test.each(scripts)('%s: valid bash, strict mode, shellcheck clean where installed', (file) => {
+/** The CI scripts of `.ci/` are linted with the workflow scripts. */
+const CI_SCRIPTS = [path.join('..', '..', '.ci', 'run'), path.join('..', '..', '.ci', 'ensure-shellcheck.sh')];
+const hasShellcheck = spawnSync('shellcheck', ['--version']).status === 0;
+
+test.each([...scripts, ...CI_SCRIPTS])('%s: valid bash, strict mode, shellcheck clean (required where .ci/run installed it)', (file) => {
   const text = fs.readFileSync(path.join(SCRIPTS, file), 'utf8');
   expect(text.startsWith('#!/usr/bin/env bash\n')).toBe(true);
   expect(text).toContain('set -euo pipefail');
   expect(sh(SCRIPTS, `bash -n ${file}`).code).toBe(0);
-  if (spawnSync('shellcheck', ['--version']).status === 0) {
+  if (hasShellcheck) {
     const check = spawnSync('shellcheck', ['-x', file], { cwd: SCRIPTS, encoding: 'utf8' });
     expect(check.stdout).toBe('');
-  } else console.warn('shellcheck is not installed: only bash -n checked the scripts');
+  } else {
+    // .ci/run exports TIKETI_REQUIRE_SHELLCHECK=1 once shellcheck is installed: then a missing one is a failure.
+    expect({ shellcheck: 'not installed', TIKETI_REQUIRE_SHELLCHECK: process.env.TIKETI_REQUIRE_SHELLCHECK }).toEqual({ shellcheck: 'not installed', TIKETI_REQUIRE_SHELLCHECK: undefined });
+    console.warn('shellcheck is not installed: only bash -n checked the scripts');
+  }
+});
+
+describe('.ci/ensure-shellcheck.sh (sourced by .ci/run), with stand-ins for apt-get, sudo and shellcheck', () => {
+  const ensure = path.join(REPO_ROOT, '.ci', 'ensure-shellcheck.sh');
+  /** Runs ensure_shellcheck with only `stubs` on PATH; returns its output, the apt-get calls and the exported flag. */
+  function run(stubs: Record<string, string>) {
+    const bin = path.join(tmp, 'bin');
+    fs.mkdirSync(bin, { recursive: true });
+    for (const [name, body] of Object.entries(stubs)) fs.writeFileSync(path.join(bin, name), `#!/bin/bash\n${body}\n`, { mode: 0o755 });
+    const log = path.join(tmp, 'apt.log');
+    const r = spawnSync('/bin/bash', ['-c', `. "${ensure}" && ensure_shellcheck && echo "REQUIRE=\${TIKETI_REQUIRE_SHELLCHECK:-unset}"`], {
+      encoding: 'utf8',
+      env: { PATH: bin, BIN: bin, LOG: log },
+    });
+    return { code: r.status, out: r.stdout + r.stderr, apt: fs.existsSync(log) ? fs.readFileSync(log, 'utf8').trim().split('\n') : [] };
+  }
+  const sudo = 'exec "${@:2}"'; // sudo -n <command...>
+  const installs = 'echo "$*" >>"$LOG"; [ "$1" = install ] && printf "#!/bin/bash\\nexit 0\\n" >"$BIN/shellcheck" && /bin/chmod 0755 "$BIN/shellcheck"; exit 0';
+
+  test('missing, apt-get present: installs it with --no-install-recommends and requires it', () => {
+    const r = run({ 'apt-get': installs, sudo });
+    expect(r.code).toBe(0);
+    expect(r.apt).toEqual(['install -y --no-install-recommends shellcheck']);
+    expect(r.out).toContain('REQUIRE=1');
+  });
+
+  test('no package lists yet: updates once, then installs', () => {
+    const r = run({ 'apt-get': `[ -f "$LOG" ] || { echo "$*" >>"$LOG"; exit 100; }\n${installs}`, sudo });
+    expect(r.apt).toEqual(['install -y --no-install-recommends shellcheck', 'update', 'install -y --no-install-recommends shellcheck']);
+    expect(r.out).toContain('REQUIRE=1');
+  });
+
+  test('apt-get fails: a clear warning, not required, .ci/run goes on', () => {
+    const r = run({ 'apt-get': 'echo "$*" >>"$LOG"; exit 100', sudo });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('WARNING: apt-get could not install shellcheck');
+    expect(r.out).toContain('REQUIRE=unset');
+  });
+
+  test('no apt-get: a clear warning, not required', () => {
+    const r = run({});
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('WARNING: shellcheck is not installed (and apt-get is not available to install it)');
+    expect(r.out).toContain('REQUIRE=unset');
+  });
+
+  test('already installed: apt-get is not called, and it is required', () => {
+    const r = run({ shellcheck: 'exit 0', 'apt-get': 'echo "$*" >>"$LOG"' });
+    expect(r.apt).toEqual([]);
+    expect(r.out).toContain('REQUIRE=1');
+  });
+
+  test('.ci/run sources it before npm test', () => {
+    const ciRun = fs.readFileSync(path.join(REPO_ROOT, '.ci', 'run'), 'utf8');
+    expect(ciRun.indexOf('. .ci/ensure-shellcheck.sh\nensure_shellcheck\n')).toBeGreaterThan(0);
+    expect(ciRun.indexOf('ensure_shellcheck\n')).toBeLessThan(ciRun.indexOf('\nnpm test\n'));
+  });
 });
 
 test('downloads are pinned by version and SHA-256, checked before use', () => {
@@ -42,15 +107,6 @@ test('downloads are pinned by version and SHA-256, checked before use', () => {
   expect(kubectl).toContain('readonly version=v1.32.4');
   expect(kubectl).toContain('readonly sha256=10d739e9af8a59c9e7a730a2445916e04bc9cbb44bc79d22ce460cd329fa076c');
   expect(kubectl.indexOf('sha256sum --check --strict')).toBeLessThan(kubectl.indexOf('chmod 0755'));
-});
-
-test('the tunnel: the tagged instance, AWS-StartPortForwardingSessionToRemoteHost to the endpoint on 443, the settings the providers read', () => {
-  const tunnel = fs.readFileSync(path.join(SCRIPTS, 'open-cluster-tunnel.sh'), 'utf8');
-  expect(tunnel).toContain('"Name=tag:tiketi:role,Values=api-access" "Name=tag:Environment,Values=${env}"');
-  expect(tunnel).toContain('--document-name AWS-StartPortForwardingSessionToRemoteHost');
-  expect(tunnel).toContain('"portNumber":["443"]');
-  expect(tunnel).toContain('echo "TIKETI_K8S_HOST=https://127.0.0.1:${port}"');
-  expect(tunnel).toContain('echo "TIKETI_K8S_TLS_SERVER_NAME=${host}"');
 });
 
 describe('commit-with-retry.sh', () => {

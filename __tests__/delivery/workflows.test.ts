@@ -36,7 +36,7 @@ const PINNED_ACTIONS: Record<string, [string, string]> = {
   'docker/build-push-action': ['53b7df96c91f9c12dcc8a07bcb9ccacbed38856a', 'v7.3.0'],
 };
 /** Which permission a job may hold, and only when it does what needs it. */
-const ROLE_ARN = /^arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/tiketi-ci-(infra-plan|infra-apply|image-push|frontend-deploy-\$\{\{ steps\.env\.outputs\.environment \}\})$/;
+const ROLE_ARN = /^arn:aws:iam::\$\{\{ vars\.AWS_ACCOUNT_ID \}\}:role\/tiketi-ci-(infra-plan|infra-apply-\$\{\{ inputs\.environment \}\}|image-push|frontend-deploy-\$\{\{ steps\.env\.outputs\.environment \}\})$/;
 
 test('the delivery workflows are all here', () => {
   expect(files).toEqual(
@@ -126,10 +126,54 @@ describe.each(files)('%s', (file) => {
 describe('who may change what', () => {
   const jobsAssuming = (role: string) => all().flatMap((w) => jobsOf(w).filter(([, j]) => steps(j).some((s) => awsRoleOf(s)?.endsWith(`role/${role}`))).map(([id, j]) => ({ file: w.file, id, job: j })));
 
-  test('the infra-apply role is assumed in one place only, a job of the reviewed environment `production`', () => {
-    const apply = jobsAssuming('tiketi-ci-infra-apply');
+  test('an infra-apply role is assumed in one place only: the job of the environment\'s own GitHub environment, the role of that environment', () => {
+    const apply = all().flatMap((w) => jobsOf(w).filter(([, j]) => steps(j).some((s) => /role\/tiketi-ci-infra-apply/.test(awsRoleOf(s) ?? ''))).map(([id, j]) => ({ file: w.file, id, job: j })));
     expect(apply.map((a) => `${a.file}/${a.id}`)).toEqual(['infra-stack.yml/apply']);
-    expect(apply[0].job.environment).toBe('production');
+    expect(apply[0].job.environment).toBe('${{ inputs.github-environment }}');
+    expect(steps(apply[0].job).map(awsRoleOf).filter(Boolean)).toEqual(['arn:aws:iam::${{ vars.AWS_ACCOUNT_ID }}:role/tiketi-ci-infra-apply-${{ inputs.environment }}']);
+    // Every caller passes both from the one resolve job, never from an input a person types.
+    for (const w of all()) {
+      for (const [id, j] of jobsOf(w).filter(([, job]) => calledWorkflow(job) === 'infra-stack.yml')) {
+        expect([w.file, id, j.with?.environment, j.with?.['github-environment']]).toEqual([w.file, id, '${{ needs.resolve.outputs.environment }}', '${{ needs.resolve.outputs.github-environment }}']);
+      }
+    }
+  });
+
+  test.each(ENVIRONMENTS)('%s: the branch resolves to the environment and the GitHub environment its apply role trusts (the registry synth)', (env) => {
+    const { REGISTRY } = require('../../config/environments');
+    const resolve = steps(wf('infra-deploy.yml').jobs.resolve).find((s) => s.id === 'env')!;
+    // Run the step's node script with the project's settings in place of dist/.
+    const script = /node -e '([\s\S]*?)'\)/.exec(resolve.run!)![1];
+    const printed: string[] = [];
+    const branch = BRANCHES[ENVIRONMENTS.indexOf(env)];
+    new Function('require', 'process', 'console', script)(
+      (m: string) => (m === './dist/config/environments' ? require('../../config/environments') : require(m)),
+      { env: { BRANCH: branch } },
+      { log: (line: string) => printed.push(line) },
+    );
+    const [resolvedEnv, githubEnvironment] = printed[0].split(' ');
+    expect(resolvedEnv).toBe(env);
+    const registry = synthApp('dev').json('registry');
+    const role = Object.values<any>(registry.resource!.aws_iam_role).find((r) => r.name === `tiketi-ci-infra-apply-${env}`);
+    const subjects = JSON.parse(role.assume_role_policy).Statement[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
+    expect(subjects).toEqual([`repo:${REGISTRY.github.owner}/${REGISTRY.github.repository}:environment:${githubEnvironment}`]);
+    expect(githubEnvironment).toBe({ dev: 'dev', staging: 'staging', prod: 'production' }[env]);
+  });
+
+  test('every workflow synthesizing with the S3 backend hands it the variables it requires', () => {
+    const { loadBackend } = require('../../config/backend');
+    const vars: Record<string, string> = {
+      "${{ vars.TIKETI_BACKEND || 's3' }}": 's3',
+      '${{ vars.TIKETI_STATE_BUCKET }}': 'acme-tiketi-tf-state',
+      '${{ vars.TIKETI_STATE_KMS_KEY_ID }}': 'arn:aws:kms:ap-northeast-2:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab',
+      '${{ vars.TF_CLOUD_ORGANIZATION }}': '',
+    };
+    const s3 = all().filter((w) => w.env?.TIKETI_BACKEND !== undefined);
+    expect(s3.map((w) => w.file).sort()).toEqual(['infra-pr.yml', 'infra-stack.yml']);
+    for (const w of s3) {
+      const env = Object.fromEntries(Object.entries(w.env!).map(([k, v]) => [k, vars[String(v)] ?? String(v)]));
+      expect(() => loadBackend(env, '/tmp')).not.toThrow();
+    }
   });
 
   test('the plan role only in pull requests; image pushes only in releases, promotions and rollbacks', () => {
@@ -170,7 +214,7 @@ describe('infra-pr', () => {
   test('forks are not planned (no OIDC token); the stack needing the cluster API opens the tunnel first', () => {
     expect(w().jobs.targets.if).toBe('github.event.pull_request.head.repo.full_name == github.repository');
     const plan = steps(w().jobs.plan);
-    const tunnel = plan.findIndex((s) => s.run?.includes('open-cluster-tunnel.sh'));
+    const tunnel = plan.findIndex((s) => s.run?.includes('npm run api-tunnel'));
     expect(plan[tunnel].if).toBe('matrix.target.needsCluster');
     expect(tunnel).toBeGreaterThan(plan.findIndex((s) => awsRoleOf(s)));
     expect(tunnel).toBeLessThan(plan.findIndex((s) => s.run?.includes('terraform -chdir')));

@@ -37,13 +37,15 @@ describe('registry stack', () => {
     expect(Object.values(resourcesOf(json(), 'aws_ecr_repository')).map((r: any) => r.name).sort()).toEqual(REGISTRY.services.map((s) => `tiketi-${s}`).sort());
   });
 
-  test('the roles: six CI roles and the two default human roles', () => {
+  test('the roles: eight CI roles (one apply role per environment) and the two default human roles', () => {
     expect(Object.values(resourcesOf(json(), 'aws_iam_role')).map((r: any) => r.name).sort()).toEqual([
       'tiketi-ci-frontend-deploy-dev',
       'tiketi-ci-frontend-deploy-prod',
       'tiketi-ci-frontend-deploy-staging',
       'tiketi-ci-image-push',
-      'tiketi-ci-infra-apply',
+      'tiketi-ci-infra-apply-dev',
+      'tiketi-ci-infra-apply-prod',
+      'tiketi-ci-infra-apply-staging',
       'tiketi-ci-infra-plan',
       'tiketi-developer',
       'tiketi-platform-admin',
@@ -121,14 +123,16 @@ describe('registry stack', () => {
     });
   });
 
-  test('infra plan: pull requests and env branches; ReadOnlyAccess plus state read, secrets denied but the frontend facts', () => {
+  test('infra plan: pull requests and env branches; ReadOnlyAccess plus state read, secrets denied but the frontend facts and the platform secrets', () => {
     const subs: string[] = trustOf('tiketi-ci-infra-plan')[0].Condition.StringEquals['token.actions.githubusercontent.com:sub'];
     expect(subs).toContain(`${repo}:pull_request`);
     expect(attachmentsOf('tiketi-ci-infra-plan')).toEqual(['arn:aws:iam::aws:policy/ReadOnlyAccess']);
     const statements = policyOf('tiketi-ci-infra-plan');
     const writes = statements.filter((s) => s.Effect === 'Allow' && s.Action.includes('s3:PutObject'));
     expect(writes.map((s) => s.Resource)).toEqual([`arn:aws:s3:::${DEFAULT_STATE_BUCKET}/*.tflock`]);
-    expect(bySid(statements, 'NoSecretValues')).toMatchObject({ Effect: 'Deny', Resource: '*', Action: expect.arrayContaining(['secretsmanager:GetSecretValue']) });
+    const secrets = ['dev', 'staging', 'prod'].map((env) => `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:tiketi/${env}/*`);
+    expect(bySid(statements, 'NoSecretValuesButThePlatformSecrets')).toEqual({ Sid: 'NoSecretValuesButThePlatformSecrets', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], NotResource: secrets });
+    expect(allowing(statements, 'secretsmanager:GetSecretValue', `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:rds!db-0123-AbCdEf`)).toEqual([]);
     const parameters = bySid(statements, 'NoParameterValuesButFrontendFacts');
     expect(parameters.Action).toEqual(expect.arrayContaining(['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath', 'ssm:GetParameterHistory']));
     const [publicParameters, ...frontend] = [...parameters.NotResource].reverse();
@@ -139,14 +143,44 @@ describe('registry stack', () => {
     expect([...parameters.NotResource].some((r: string) => arnMatches(r, `arn:aws:ssm:ap-northeast-2:${ACCOUNT}:parameter/tiketi/prod/payment/api-key`))).toBe(false);
   });
 
-  test.each(['tiketi-ci-infra-plan', 'tiketi-ci-infra-apply'])('%s may port-forward into the private API, and only that', (name) => {
+  test('infra plan: KMS only on the state key (through S3) and on the platform secrets\' keys (by alias, through Secrets Manager, for those secrets)', () => {
+    const statements = policyOf('tiketi-ci-infra-plan');
+    const kms = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    expect(kms.map((s) => s.Sid)).toEqual(['DecryptStateThroughS3', 'DecryptPlatformSecretsThroughSecretsManager']);
+    expect(bySid(statements, 'DecryptStateThroughS3')).toEqual({
+      Sid: 'DecryptStateThroughS3',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: '${data.aws_kms_key.state-key.arn}',
+      Condition: {
+        StringEquals: { 'kms:ViaService': 's3.ap-northeast-2.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [`arn:aws:s3:::${DEFAULT_STATE_BUCKET}`, `arn:aws:s3:::${DEFAULT_STATE_BUCKET}/*`] },
+      },
+    });
+    // Without TIKETI_STATE_KMS_KEY_ID the lookup is by the alias the bootstrap stack gives the state key.
+    expect(json().data!.aws_kms_key['state-key'].key_id).toBe(`alias/${DEFAULT_STATE_BUCKET}`);
+    expect(bySid(statements, 'DecryptPlatformSecretsThroughSecretsManager')).toEqual({
+      Sid: 'DecryptPlatformSecretsThroughSecretsManager',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt'],
+      Resource: `arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/*`,
+      Condition: {
+        StringEquals: { 'kms:ViaService': 'secretsmanager.ap-northeast-2.amazonaws.com' },
+        StringLike: { 'kms:EncryptionContext:SecretARN': ['dev', 'staging', 'prod'].map((env) => `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:tiketi/${env}/*`) },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': ['alias/tiketi-dev-platform-secrets', 'alias/tiketi-staging-platform-secrets', 'alias/tiketi-prod-platform-secrets'] },
+      },
+    });
+  });
+
+  test.each(['tiketi-ci-infra-plan', 'tiketi-ci-infra-apply-dev', 'tiketi-ci-infra-apply-prod'])('%s may port-forward into the private API, and only that (an apply role: only its environment\'s host)', (name) => {
     const statements = policyOf(name);
+    const env = /apply-(\w+)$/.exec(name)?.[1];
     expect(bySid(statements, 'PortForwardOnApiAccessHosts')).toEqual({
       Sid: 'PortForwardOnApiAccessHosts',
       Effect: 'Allow',
       Action: ['ssm:StartSession'],
       Resource: `arn:aws:ec2:ap-northeast-2:${ACCOUNT}:instance/*`,
-      Condition: { StringEquals: { 'ssm:resourceTag/tiketi:role': 'api-access' }, BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
+      Condition: { StringEquals: { 'ssm:resourceTag/tiketi:role': 'api-access', ...(env ? { 'ssm:resourceTag/Environment': env } : {}) }, BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' } },
     });
     const documents = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes('ssm:StartSession') && /document/.test(JSON.stringify(s.Resource)));
     expect(documents.map((s) => s.Resource)).toEqual(['arn:aws:ssm:ap-northeast-2::document/AWS-StartPortForwardingSessionToRemoteHost']);
@@ -157,16 +191,74 @@ describe('registry stack', () => {
       Condition: { StringEquals: { 'ssm:resourceTag/aws:ssmmessages:session-id': '$${aws:userid}' } },
     });
     expect(actions(statements)).not.toContain('ssm:SendCommand');
-    expect(statements.filter((s) => s.Effect === 'Deny').some((s) => [s.Action].flat().some((a: string) => arnMatches(a, 'ssm:StartSession')))).toBe(false);
+    // Only the environment-tag denies of an apply role cover StartSession (another environment's host); the walk
+    // (ci-permissions.test.ts) shows its own host stays reachable.
+    const environmentDenies = ['NothingOfAnotherEnvironment', 'NothingTaggedForAnotherEnvironment'];
+    expect(statements.filter((s) => s.Effect === 'Deny' && !environmentDenies.includes(s.Sid)).some((s) => [s.Action].flat().some((a: string) => arnMatches(a, 'ssm:StartSession')))).toBe(false);
   });
 
-  test('infra apply: only the protected GitHub environment, sessions of 3 hours', () => {
-    expect(trustOf('tiketi-ci-infra-apply')[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([`${repo}:environment:${REGISTRY.github.applyEnvironment}`]);
-    expect(roleNamed('tiketi-ci-infra-apply').max_session_duration).toBe(10800);
+  test.each(ALL_ENVIRONMENTS)('infra apply (%s): only its GitHub environment, sessions of 3 hours', (env) => {
+    const githubEnvironment = { dev: 'dev', staging: 'staging', prod: 'production' }[env];
+    expect(trustOf(`tiketi-ci-infra-apply-${env}`)[0].Condition.StringEquals['token.actions.githubusercontent.com:sub']).toEqual([`${repo}:environment:${githubEnvironment}`]);
+    expect(roleNamed(`tiketi-ci-infra-apply-${env}`).max_session_duration).toBe(10800);
+  });
+
+  test.each(ALL_ENVIRONMENTS)('infra apply (%s): IAM, KMS aliases, S3, secrets, parameters and state only of its environment', (env) => {
+    const statements = policyOf(`tiketi-ci-infra-apply-${env}`);
+    for (const other of ALL_ENVIRONMENTS) {
+      const mine = other === env;
+      const expectations: [string, string][] = [
+        ['iam:CreateRole', `arn:aws:iam::${ACCOUNT}:role/tiketi-${other}-x`],
+        ['iam:PassRole', `arn:aws:iam::${ACCOUNT}:role/tiketi-${other}-x`],
+        ['iam:CreatePolicy', `arn:aws:iam::${ACCOUNT}:policy/tiketi-${other}-x`],
+        ['iam:CreateInstanceProfile', `arn:aws:iam::${ACCOUNT}:instance-profile/tiketi-${other}-x`],
+        ['kms:CreateAlias', `arn:aws:kms:us-east-1:${ACCOUNT}:alias/tiketi-${other}-x`],
+        ['s3:DeleteBucket', `arn:aws:s3:::tiketi-frontend-${other}`],
+        ['s3:PutObject', `arn:aws:s3:::tiketi-frontend-${other}-logs/x`],
+        ['secretsmanager:GetSecretValue', `arn:aws:secretsmanager:ap-northeast-2:${ACCOUNT}:secret:tiketi/${other}/x-AbCdEf`],
+        ['ssm:PutParameter', `arn:aws:ssm:ap-northeast-2:${ACCOUNT}:parameter/tiketi/${other}/frontend/bucket`],
+        ['s3:PutObject', `arn:aws:s3:::${DEFAULT_STATE_BUCKET}/tiketi/${other}/network.tfstate`],
+      ];
+      for (const [action, arn] of expectations) expect({ action, arn, allowed: allowing(statements, action, arn).length > 0 }).toEqual({ action, arn, allowed: mine });
+    }
+    expect(allowing(statements, 's3:PutObject', `arn:aws:s3:::${DEFAULT_STATE_BUCKET}/tiketi/account/registry.tfstate`)).toEqual([]);
+  });
+
+  test.each(ALL_ENVIRONMENTS)('infra apply (%s): KMS keys only of its environment (by tag) and the state key only through S3; no kms:* on "*"', (env) => {
+    const statements = policyOf(`tiketi-ci-infra-apply-${env}`);
+    const kms = statements.filter((s) => s.Effect === 'Allow' && [s.Action].flat().some((a: string) => a.startsWith('kms:')));
+    for (const s of kms) {
+      const decrypts = [s.Action].flat().some((a: string) => arnMatches(a, 'kms:Decrypt'));
+      if (decrypts) expect({ sid: s.Sid, resource: s.Resource }).not.toEqual({ sid: s.Sid, resource: '*' });
+    }
+    expect(bySid(statements, 'KeysOfThisEnvironment')).toEqual({
+      Sid: 'KeysOfThisEnvironment',
+      Effect: 'Allow',
+      Action: ['kms:*'],
+      Resource: [`arn:aws:kms:ap-northeast-2:${ACCOUNT}:key/*`, `arn:aws:kms:us-east-1:${ACCOUNT}:key/*`],
+      Condition: { StringEquals: { 'aws:ResourceTag/Environment': env } },
+    });
+    expect(bySid(statements, 'StateKeyThroughS3')).toMatchObject({ Resource: '${data.aws_kms_key.state-key.arn}', Condition: { StringEquals: { 'kms:ViaService': 's3.ap-northeast-2.amazonaws.com' } } });
+    // The safety net: nothing tagged for another environment, whatever the allows say; the state key is exempt.
+    expect(bySid(statements, 'NothingOfAnotherEnvironment')).toMatchObject({
+      Effect: 'Deny',
+      NotResource: ['${data.aws_kms_key.state-key.arn}'],
+      Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': env }, Null: { 'aws:ResourceTag/Environment': 'false' } },
+    });
+  });
+
+  test('infra apply (prod): DNS records only of its names and their ACM validation records', () => {
+    const statement = bySid(policyOf('tiketi-ci-infra-apply-prod'), 'RecordsOfThisEnvironment');
+    expect(statement.Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
+      ['tiketi.com', 'api.tiketi.com', 'argocd.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
+    );
+    expect(bySid(policyOf('tiketi-ci-infra-apply-dev'), 'RecordsOfThisEnvironment').Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
+      ['dev.tiketi.com', 'api-dev.tiketi.com', 'argocd-dev.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
+    );
   });
 
   test('infra apply: every role it creates or whose policies or trust it changes must carry tiketi-boundary', () => {
-    const statements = policyOf('tiketi-ci-infra-apply');
+    const statements = policyOf('tiketi-ci-infra-apply-prod');
     const bounded = ['iam:CreateRole', 'iam:PutRolePolicy', 'iam:DeleteRolePolicy', 'iam:AttachRolePolicy', 'iam:DetachRolePolicy', 'iam:PutRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy'];
     for (const action of bounded) {
       const grants = allowing(statements, action, `arn:aws:iam::${ACCOUNT}:role/tiketi-prod-anything`);
@@ -185,7 +277,7 @@ describe('registry stack', () => {
   });
 
   test('infra apply: attaches only the allowlisted managed policies and its own tiketi-<env>-* policies', () => {
-    const attach = allowing(policyOf('tiketi-ci-infra-apply'), 'iam:AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:role/tiketi-dev-x`);
+    const attach = allowing(policyOf('tiketi-ci-infra-apply-dev'), 'iam:AttachRolePolicy', `arn:aws:iam::${ACCOUNT}:role/tiketi-dev-x`);
     expect(attach).toHaveLength(1);
     expect(attach[0].Condition.ArnLike['iam:PolicyARN']).toEqual([
       'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
@@ -196,22 +288,21 @@ describe('registry stack', () => {
       'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole',
       'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore',
       `arn:aws:iam::${ACCOUNT}:policy/tiketi-dev-*`,
-      `arn:aws:iam::${ACCOUNT}:policy/tiketi-staging-*`,
-      `arn:aws:iam::${ACCOUNT}:policy/tiketi-prod-*`,
     ]);
     const allowlist: string[] = attach[0].Condition.ArnLike['iam:PolicyARN'];
-    for (const never of ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', `arn:aws:iam::${ACCOUNT}:policy/tiketi-boundary`]) {
+    for (const never of ['arn:aws:iam::aws:policy/AdministratorAccess', 'arn:aws:iam::aws:policy/IAMFullAccess', `arn:aws:iam::${ACCOUNT}:policy/tiketi-boundary`, `arn:aws:iam::${ACCOUNT}:policy/tiketi-prod-cache-connect`]) {
       expect(allowlist.some((pattern) => arnMatches(pattern, never))).toBe(false);
     }
   });
 
-  test('infra apply: no IAM write reaches the human roles, the CI roles, the boundary or the GitHub provider', () => {
-    const statements = policyOf('tiketi-ci-infra-apply');
+  test.each(ALL_ENVIRONMENTS)('infra apply (%s): no IAM write reaches the human roles, the CI roles, the boundary or the GitHub provider', (env) => {
+    const statements = policyOf(`tiketi-ci-infra-apply-${env}`);
     const writes = ['iam:CreateRole', 'iam:DeleteRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:TagRole', 'iam:UpdateRole', 'iam:PassRole', 'iam:CreatePolicyVersion', 'iam:DeleteOpenIDConnectProvider'];
     const outOfReach = [
       `arn:aws:iam::${ACCOUNT}:role/tiketi-platform-admin`,
       `arn:aws:iam::${ACCOUNT}:role/tiketi-developer`,
-      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-apply`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-apply-${env}`,
+      `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-apply-prod`,
       `arn:aws:iam::${ACCOUNT}:role/tiketi-ci-infra-plan`,
       `arn:aws:iam::${ACCOUNT}:policy/tiketi-boundary`,
       `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
@@ -246,5 +337,24 @@ describe('registry stack', () => {
 
   test('the GitHub OIDC provider is created unless the settings import the existing one', () => {
     expect(json().import).toBeUndefined();
+  });
+
+  test('FSBP S3.1: the account\'s S3 Block Public Access is fully on and survives a destroy', () => {
+    const blocks = Object.values<any>(resourcesOf(json(), 'aws_s3_account_public_access_block'));
+    expect(blocks).toEqual([
+      expect.objectContaining({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true, lifecycle: { prevent_destroy: true } }),
+    ]);
+  });
+
+  test('with the S3 backend the state key is TIKETI_STATE_KMS_KEY_ID and the bucket TIKETI_STATE_BUCKET; with Terraform Cloud no state access at all', () => {
+    const key = 'arn:aws:kms:ap-northeast-2:123456789012:key/0123abcd-0123-4567-89ab-0123456789ab';
+    const s3 = synthApp('dev', { kind: 's3', bucket: 'acme-tf-state', region: 'ap-northeast-2', kmsKeyId: key }).json('registry');
+    expect(s3.data!.aws_kms_key['state-key'].key_id).toBe(key);
+    const plan = JSON.parse((Object.values<any>(s3.resource!.aws_iam_role_policy).find((p) => p.role.includes('ci-infra-plan')) as any).policy).Statement;
+    expect(bySid(plan, 'ReadState').Resource).toBe('arn:aws:s3:::acme-tf-state/*');
+    const cloud = synthApp('dev', { kind: 'cloud', organization: 'acme' }).json('registry');
+    expect(cloud.data?.aws_kms_key).toBeUndefined();
+    const cloudPlan = JSON.parse((Object.values<any>(cloud.resource!.aws_iam_role_policy).find((p) => p.role.includes('ci-infra-plan')) as any).policy).Statement;
+    expect(cloudPlan.map((s: any) => s.Sid)).not.toEqual(expect.arrayContaining(['ReadState']));
   });
 });

@@ -41,7 +41,16 @@ describe('registry settings validation', () => {
   test('fails when the GitHub repository is a wildcard', () => {
     expect(problemsOfRegistry({ github: { ...REGISTRY.github, repository: '*' } })).toEqual([expect.stringMatching(/^registry\.github\.repository: got "\*", expected a GitHub repository name \(no wildcards\)/)]);
   });
-  test('fails when the apply environment is a wildcard', () => {
-    expect(problemsOfRegistry({ github: { ...REGISTRY.github, applyEnvironment: 'prod*' } })).toEqual([expect.stringMatching(/^registry\.github\.applyEnvironment: got "prod\*"/)]);
+  test('fails when an apply environment is a wildcard, missing, unknown, or shared by two environments', () => {
+    const withApply = (applyEnvironments: Record<string, string>) => problemsOfRegistry({ github: { ...REGISTRY.github, applyEnvironments: applyEnvironments as never } });
+    expect(withApply({ dev: 'dev', staging: 'staging', prod: 'prod*' })).toEqual([
+      'registry.github.applyEnvironments.prod: got "prod*", expected a GitHub environment name (no wildcards): the only subject tiketi-ci-infra-apply-prod trusts',
+    ]);
+    expect(withApply({ dev: 'dev', staging: 'staging' })).toEqual([
+      'registry.github.applyEnvironments.prod: got undefined, expected a GitHub environment name (no wildcards): the only subject tiketi-ci-infra-apply-prod trusts',
+    ]);
+    expect(withApply({ dev: 'dev', staging: 'staging', prod: 'production', qa: 'qa' })).toEqual([expect.stringMatching(/^registry\.github\.applyEnvironments: got \["qa"\], expected only the environments dev, staging, prod/)]);
+    // One GitHub environment for two apply roles: a dev job could assume prod's role.
+    expect(withApply({ dev: 'production', staging: 'staging', prod: 'production' })).toEqual([expect.stringMatching(/^registry\.github\.applyEnvironments: .*a different GitHub environment for each environment/)]);
   });
 });

@@ -53,9 +53,9 @@ describe.each(ALL_ENVIRONMENTS)('IAM of the per-environment stacks (%s)', (envNa
     }
   });
 
-  test('every managed policy a role attaches is one the CI apply role may attach', () => {
+  test('every managed policy a role attaches is one the environment\'s CI apply role may attach', () => {
     const apply = JSON.parse(
-      (Object.values<any>(resourcesOf(synthApp(envName).json('registry'), 'aws_iam_role_policy')).find((p) => p.name === 'least-privilege' && /ci-infra-apply/.test(p.role)) as any).policy,
+      (Object.values<any>(resourcesOf(synthApp(envName).json('registry'), 'aws_iam_role_policy')).find((p) => p.name === 'least-privilege' && p.role.includes(`ci-infra-apply-${envName}_`)) as any).policy,
     ).Statement.find((s: any) => s.Sid === 'AttachOnlyAllowlistedPolicies');
     const allowlist: string[] = apply.Condition.ArnLike['iam:PolicyARN'].map((p: string) => p.replace('${data.aws_caller_identity.account.account_id}', '123456789012'));
     for (const { id, json } of stacks()) {

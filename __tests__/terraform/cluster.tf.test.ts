@@ -39,7 +39,7 @@ describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir })
     const secrets = hclList(stack, 'aws_secretsmanager_secret');
     const group = settings.nodeGroup;
     const lookups = Object.entries<any>(stack.data!.aws_iam_role);
-    const principals = [...settings.adminRoles, ...settings.readOnlyRoles, 'tiketi-ci-infra-apply', 'tiketi-ci-infra-plan'];
+    const principals = [...settings.adminRoles, ...settings.readOnlyRoles, `tiketi-ci-infra-apply-${envName}`, 'tiketi-ci-infra-plan'];
     const roleOverrides = lookups
       .map(([id, lookup]) => `override_data {\n  target = data.aws_iam_role.${id}\n  values = { arn = "${roleArn(lookup.name)}" }\n}`)
       .join('\n\n');

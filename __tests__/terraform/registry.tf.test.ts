@@ -27,8 +27,10 @@ describeWithTerraform('terraform: registry stack', () => {
     const stack = json();
     const repositories = hclList(stack, 'aws_ecr_repository');
     const policies = hclList(stack, 'aws_ecr_lifecycle_policy');
-    const applyRole = addressOf(stack, 'aws_iam_role', (c) => c.name === 'tiketi-ci-infra-apply');
-    const applyPolicy = addressOf(stack, 'aws_iam_role_policy', (c) => c.role.includes(applyRole.split('.')[1]));
+    const applyRoles = ALL_ENVIRONMENTS.map((env) => addressOf(stack, 'aws_iam_role', (c) => c.name === `tiketi-ci-infra-apply-${env}`));
+    const applyPolicies = applyRoles.map((role) => addressOf(stack, 'aws_iam_role_policy', (c) => c.role.includes(`${role.split('.')[1]}.`)));
+    const publicAccessBlock = addressOf(stack, 'aws_s3_account_public_access_block', () => true);
+    const githubEnvironments = ALL_ENVIRONMENTS.map((env) => ({ dev: 'dev', staging: 'staging', prod: 'production' })[env]);
     const boundary = addressOf(stack, 'aws_iam_policy', (c) => c.name === 'tiketi-boundary');
     const humanRoles = hclList(stack, 'aws_iam_role', (_, c) => !String(c.name).startsWith('tiketi-ci-'));
     const names = REGISTRY.services.map((s) => `tiketi-${s}`);
@@ -82,8 +84,12 @@ run "apply" {
   command = apply
 
   assert {
-    condition     = jsondecode(${applyRole}.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == ["repo:${REGISTRY.github.owner}/${REGISTRY.github.repository}:environment:${REGISTRY.github.applyEnvironment}"]
-    error_message = "infra apply role trusts more than the protected environment"
+    condition     = [for r in [${applyRoles.join(', ')}] : jsondecode(r.assume_role_policy).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"]] == [for e in ${JSON.stringify(githubEnvironments)} : ["repo:${REGISTRY.github.owner}/${REGISTRY.github.repository}:environment:\${e}"]]
+    error_message = "an infra apply role trusts more than its environment's GitHub environment"
+  }
+  assert {
+    condition     = ${publicAccessBlock}.block_public_acls && ${publicAccessBlock}.block_public_policy && ${publicAccessBlock}.ignore_public_acls && ${publicAccessBlock}.restrict_public_buckets
+    error_message = "the account's S3 Block Public Access is not fully on"
   }
 
   assert {
@@ -91,23 +97,23 @@ run "apply" {
     error_message = "repositories were not created"
   }
   assert {
-    condition     = [for s in jsondecode(${applyPolicy}.policy).Statement : s.Condition.StringEquals["ssm:resourceTag/aws:ssmmessages:session-id"] if s.Sid == "EndOrResumeOwnSessions"] == ["$\${aws:userid}"]
+    condition     = alltrue([for p in [${applyPolicies.join(', ')}] : [for s in jsondecode(p.policy).Statement : s.Condition.StringEquals["ssm:resourceTag/aws:ssmmessages:session-id"] if s.Sid == "EndOrResumeOwnSessions"] == ["$\${aws:userid}"]])
     error_message = "IAM does not receive the policy variable aws:userid for the own-session condition"
   }
   assert {
-    condition     = alltrue([for s in jsondecode(${applyPolicy}.policy).Statement : s.Condition.StringEquals["iam:PermissionsBoundary"] == ${boundary}.arn if s.Sid == "CreateAndChangeRolesOnlyWithTheBoundary"])
-    error_message = "the apply role's boundary condition does not name the tiketi-boundary policy"
+    condition     = alltrue([for p in [${applyPolicies.join(', ')}] : alltrue([for s in jsondecode(p.policy).Statement : s.Condition.StringEquals["iam:PermissionsBoundary"] == ${boundary}.arn if s.Sid == "CreateAndChangeRolesOnlyWithTheBoundary"])])
+    error_message = "an apply role's boundary condition does not name the tiketi-boundary policy"
   }
   assert {
-    condition     = ${applyRole}.max_session_duration == 10800
-    error_message = "the apply role's sessions are too short for a first deploy"
+    condition     = alltrue([for r in [${applyRoles.join(', ')}] : r.max_session_duration == 10800])
+    error_message = "an apply role's sessions are too short for a first deploy"
   }
 }
 `,
     );
     expect(output).toMatch(/2 passed, 0 failed/);
-    // The teardown is refused for the repositories (and only them): prevent_destroy works.
-    expect(preventedDestroys(output)).toEqual(Object.keys(stack.resource!.aws_ecr_repository).map((id) => `aws_ecr_repository.${id}`).sort());
+    // The teardown is refused for the repositories and the account's Block Public Access (and only them).
+    expect(preventedDestroys(output)).toEqual([...Object.keys(stack.resource!.aws_ecr_repository).map((id) => `aws_ecr_repository.${id}`), publicAccessBlock].sort());
   });
 
   test('frontend deploy roles trust their environment branch only', () => {

@@ -3,11 +3,21 @@
  * record what would run, in which order, without running anything.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as net from 'net';
 import { CommandError } from './command';
 
 export interface BackgroundProcess {
   stop(): Promise<void>;
+}
+
+/** A process that outlives the command that started it (a tunnel left open for the next CI steps). */
+export interface DetachedProcess {
+  readonly pid: number;
+  /** Resolves with the exit code if the process ends while this command still runs. */
+  readonly exited: Promise<number | null>;
+  /** Ends the process and its children (its process group). */
+  kill(): void;
 }
 
 export interface Runner {
@@ -17,6 +27,11 @@ export interface Runner {
   run(argv: readonly string[], env?: Record<string, string>): Promise<void>;
   /** Starts `argv` in the background (e.g. a tunnel) until `stop()`. */
   start(argv: readonly string[], env?: Record<string, string>): BackgroundProcess;
+  /**
+   * Starts `argv` in its own process group, its output appended to `logFile`, and lets it run on after this
+   * command exits.
+   */
+  detach(argv: readonly string[], logFile: string, env?: Record<string, string>): DetachedProcess;
   /** Resolves once something accepts connections on 127.0.0.1:`port`. */
   waitForPort(port: number, timeoutMs: number): Promise<void>;
   sleep(ms: number): Promise<void>;
@@ -52,6 +67,28 @@ export function processRunner(): Runner {
             child.once('exit', () => resolve());
             child.kill('SIGINT');
           }),
+      };
+    },
+    detach(argv, logFile, env) {
+      const out = fs.openSync(logFile, 'a');
+      const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', out, out], detached: true });
+      fs.closeSync(out);
+      const exited = new Promise<number | null>((resolve) => {
+        child.once('exit', (code) => resolve(code));
+        child.once('error', () => resolve(null));
+      });
+      // Neither the child nor its listeners keep this process alive: the command returns, the session stays.
+      child.unref();
+      return {
+        pid: child.pid ?? -1,
+        exited,
+        kill: () => {
+          try {
+            if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+          } catch {
+            // already gone
+          }
+        },
       };
     },
     async waitForPort(port, timeoutMs) {

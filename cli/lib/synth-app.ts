@@ -80,7 +80,13 @@ export function synthEnvironment(env: EnvironmentName, options: SynthOptions = {
     const app = new App({ outdir, stackTraces: false });
     // projectDir '.' keeps the bootstrap stack's local state path relative (no machine path in output).
     addTiketiStacks(app, { env: settings, registry, backend: SYNTH_BACKEND, projectDir: '.' });
-    app.synth();
+    try {
+      app.synth();
+    } catch (error) {
+      const findings = policyFindings(error);
+      if (findings.length > 0) throw new CommandError(`${env} does not pass the policy (docs/policy.md):\n${findings.join('\n')}`);
+      throw error;
+    }
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { synthesizedStackPath: string; dependencies?: string[] }>;
     };
@@ -94,6 +100,21 @@ export function synthEnvironment(env: EnvironmentName, options: SynthOptions = {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The policy's messages in an error of `app.synth()`, if it failed because of the policy: the aspect
+ * (`policy/aspect.ts`) turns each failed check into an ERROR annotation (`[policy <control>] ...`) and
+ * each invalid or stale exception into one (`[policy exception] ...`), and cdktf throws them all as one
+ * plain `Error` ("Encountered Annotations with level \"ERROR\"", each line `[<construct path>] <message>`).
+ * Those are findings about the configuration (exit 1 with their text), not a crash of the command.
+ */
+export function policyFindings(error: unknown): string[] {
+  if (!(error instanceof Error)) return [];
+  return error.message
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /^(\[[^\]]*\] )?\[policy( exception)?[ \]]/.test(line));
 }
 
 /** Synthesizes each environment in turn (in promotion order by default). */

@@ -13,8 +13,11 @@ export const STANDARD_SUPPORT_VERSIONS = ['1.35'] as const;
 /** EKS add-on versions: `v<major>.<minor>.<patch>-eksbuild.<build>`, e.g. `v1.22.3-eksbuild.1`. */
 export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
-/** The CI roles whose access entries the cluster stack adds itself (docs/platform-contracts.md). */
-const STACK_GRANTED_ROLES: readonly string[] = [CI_ROLE_NAMES.infraApply, CI_ROLE_NAMES.infraPlan];
+/**
+ * The CI infra roles: the cluster stack adds the entries of its own environment's apply role and of the plan
+ * role itself (docs/platform-contracts.md), and no setting may name them, or another environment's apply role.
+ */
+const isCiInfraRole = (name: string): boolean => name === CI_ROLE_NAMES.infraPlan || name.startsWith(CI_ROLE_NAMES.infraApplyPrefix);
 
 /** EC2 instance type names such as `t3.medium`. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -72,7 +75,9 @@ function validateAccessRoles(env: EnvironmentSettings, problems: Problems): void
       const parsed = parseRolePrincipal(text);
       if (!parsed.ok) return problems.add(where, text, parsed.allowed);
       const { name } = parsed.principal;
-      if (STACK_GRANTED_ROLES.includes(name)) return problems.add(where, text, `a role other than ${STACK_GRANTED_ROLES.join(' and ')} (the cluster stack grants the CI roles their access itself)`);
+      if (isCiInfraRole(name)) {
+        return problems.add(where, text, `a role other than ${CI_ROLE_NAMES.infraApplyPrefix}<env> and ${CI_ROLE_NAMES.infraPlan} (the cluster stack grants its own environment's apply role and the plan role their access itself; another environment's apply role gets none)`);
+      }
       const earlier = seen.get(name);
       if (earlier !== undefined) return problems.add(where, text, `a role not already named in ${earlier} (one access entry per principal)`);
       seen.set(name, where);

@@ -1,4 +1,4 @@
-import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../settings';
+import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings, infraApplyRoleName } from '../settings';
 import { frontendBucketName, s3BucketNameProblem } from './edge';
 import { Problems } from './problems';
 
@@ -25,7 +25,16 @@ export function validateRegistrySettings(
   problems.checkInteger('registry.untaggedExpiryDays', registry.untaggedExpiryDays, 1, 90);
   problems.check(GITHUB_NAME.test(registry.github.owner), 'registry.github.owner', registry.github.owner, 'a GitHub owner name (no wildcards)');
   problems.check(GITHUB_NAME.test(registry.github.repository), 'registry.github.repository', registry.github.repository, 'a GitHub repository name (no wildcards)');
-  problems.check(GITHUB_NAME.test(registry.github.applyEnvironment), 'registry.github.applyEnvironment', registry.github.applyEnvironment, 'a GitHub environment name (no wildcards)');
+  const applyEnvironments: Readonly<Record<string, string>> = registry.github.applyEnvironments ?? {};
+  for (const env of ENVIRONMENT_NAMES) {
+    const name = applyEnvironments[env];
+    problems.check(typeof name === 'string' && GITHUB_NAME.test(name), `registry.github.applyEnvironments.${env}`, name, `a GitHub environment name (no wildcards): the only subject ${infraApplyRoleName(env)} trusts`);
+  }
+  const unknown = Object.keys(applyEnvironments).filter((env) => !(ENVIRONMENT_NAMES as readonly string[]).includes(env));
+  if (unknown.length > 0) problems.add('registry.github.applyEnvironments', unknown, `only the environments ${ENVIRONMENT_NAMES.join(', ')}`);
+  const names = Object.values(applyEnvironments);
+  // One GitHub environment per apply role, or a job of one environment could assume another's role.
+  problems.check(new Set(names).size === names.length, 'registry.github.applyEnvironments', applyEnvironments, 'a different GitHub environment for each environment');
   problems.oneOf('registry.github.oidcProvider', registry.github.oidcProvider, ['create', 'import'] as const);
   for (const env of ENVIRONMENT_NAMES) {
     const branch = environments[env].gitops.branch;

@@ -15,12 +15,8 @@ export interface AccountScope {
   readonly environments: readonly string[];
 }
 
-const iamArn = (scope: AccountScope, path: string) => `arn:aws:iam::${scope.accountId}:${path}`;
+const iamArn = (scope: Pick<AccountScope, 'accountId'>, path: string) => `arn:aws:iam::${scope.accountId}:${path}`;
 
-/** ARN patterns of what the per-environment stacks own in IAM: `<kind>/tiketi-<env>-*` for each environment. */
-export function workloadIamArns(scope: AccountScope, kind: 'role' | 'policy' | 'instance-profile'): string[] {
-  return scope.environments.map((env) => iamArn(scope, `${kind}/tiketi-${env}-*`));
-}
 
 /** Push (and pull, for layer cache) to the given repositories only. `GetAuthorizationToken` has no resource scope. */
 export function imagePushPolicy(repositoryArns: readonly string[]) {
@@ -81,7 +77,7 @@ export function frontendDeployPolicy(env: string, bucketName: string, scope: Pic
  * names none, so the default shell document is refused), and ending or resuming only the caller's own
  * sessions (the `aws:ssmmessages:session-id` tag SSM puts on a session is the starter's `aws:userid`).
  */
-export function apiPortForwardStatements(scope: Pick<AccountScope, 'accountId' | 'region'>): Statement[] {
+export function apiPortForwardStatements(scope: Pick<AccountScope, 'accountId' | 'region'>, environment?: string): Statement[] {
   return [
     {
       Sid: 'PortForwardOnApiAccessHosts',
@@ -89,7 +85,8 @@ export function apiPortForwardStatements(scope: Pick<AccountScope, 'accountId' |
       Action: ['ssm:StartSession'],
       Resource: `arn:aws:ec2:${scope.region}:${scope.accountId}:instance/*`,
       Condition: {
-        StringEquals: { 'ssm:resourceTag/tiketi:role': 'api-access' },
+        // An apply role reaches only its own environment's host (and through it only that cluster).
+        StringEquals: { 'ssm:resourceTag/tiketi:role': 'api-access', ...(environment === undefined ? {} : { 'ssm:resourceTag/Environment': environment }) },
         BoolIfExists: { 'ssm:SessionDocumentAccessCheck': 'true' },
       },
     },
@@ -110,14 +107,33 @@ export function apiPortForwardStatements(scope: Pick<AccountScope, 'accountId' |
   ];
 }
 
+/** Where the per-environment stacks keep their Secrets Manager secrets: `tiketi/<env>/` (settings `argocd.secrets`). */
+export function platformSecretArns(scope: Pick<AccountScope, 'accountId' | 'region'>, env: string): string {
+  return `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:tiketi/${env}/*`;
+}
+
 /**
- * Denies reading secret values, which the attached `ReadOnlyAccess` would otherwise allow: Secrets Manager
- * values and SSM parameters, except the plain-text frontend parameters of the environments and AWS's
- * public parameters (`/aws/service/...`, e.g. the AMI IDs a `data "aws_ssm_parameter"` reads at plan time).
+ * The alias of the key that encrypts `tiketi/<env>/*` (`modules/platform-secrets.ts` in the cluster stack:
+ * `alias/tiketi-<env>-platform-secrets`). The registry stack is applied before any cluster stack, so it cannot
+ * look the key up; the plan role names it by alias (`kms:ResourceAliases`) instead. The walk test
+ * (`__tests__/registry/ci-permissions.test.ts`) checks this against the key the secrets really use.
  */
-function noSecretValues(scope: AccountScope): Statement[] {
+export function platformSecretsKeyAlias(env: string): string {
+  return `alias/tiketi-${env}-platform-secrets`;
+}
+
+/**
+ * Denies reading secret values, which the attached `ReadOnlyAccess` would otherwise allow for parameters:
+ * Secrets Manager values (but those of `readableSecrets`) and SSM parameters, except the plain-text frontend
+ * parameters of the environments and AWS's public parameters (`/aws/service/...`, e.g. the AMI IDs a
+ * `data "aws_ssm_parameter"` reads at plan time).
+ */
+function noSecretValues(scope: AccountScope, readableSecrets: readonly string[] = []): Statement[] {
+  const secretActions = ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'];
   return [
-    { Sid: 'NoSecretValues', Effect: 'Deny', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGetSecretValue'], Resource: '*' },
+    readableSecrets.length === 0
+      ? { Sid: 'NoSecretValues', Effect: 'Deny', Action: secretActions, Resource: '*' }
+      : { Sid: 'NoSecretValuesButThePlatformSecrets', Effect: 'Deny', Action: secretActions, NotResource: [...readableSecrets] },
     {
       Sid: 'NoParameterValuesButFrontendFacts',
       Effect: 'Deny',
@@ -127,43 +143,86 @@ function noSecretValues(scope: AccountScope): Statement[] {
   ];
 }
 
+/** The Terraform state the CI roles read and lock: the bootstrap stack's bucket and key (the S3 backend). */
+export interface StateAccess {
+  readonly bucketName: string;
+  /** Region of the bucket (`TIKETI_STATE_REGION`): S3 calls KMS from there. */
+  readonly region: string;
+  /** ARN of the state key (looked up at plan time from `TIKETI_STATE_KMS_KEY_ID` or the key's alias). */
+  readonly keyArn: string;
+}
+
+/** Decrypt (and encrypt) with the state key only as S3 does it for objects under `objectPrefix` of the state bucket. */
+function stateKeyThroughS3(sid: string, state: StateAccess, actions: string[], objectPrefix: string): Statement {
+  const bucket = `arn:aws:s3:::${state.bucketName}`;
+  return {
+    Sid: sid,
+    Effect: 'Allow',
+    Action: actions,
+    Resource: state.keyArn,
+    Condition: {
+      StringEquals: { 'kms:ViaService': `s3.${state.region}.amazonaws.com` },
+      // The object's ARN, or the bucket's with S3 Bucket Keys.
+      StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket, `${bucket}/${objectPrefix}*`] },
+    },
+  };
+}
+
 /**
  * What `terraform plan` needs beyond the attached `ReadOnlyAccess`: read the state, write and remove its
- * lock files (`use_lockfile`), decrypt state only through S3, and reach the private EKS API through SSM
- * port forwarding (the argocd stack's providers refresh Helm releases). Denies reading secret values and
- * any object outside the state bucket, which `ReadOnlyAccess` would otherwise allow.
+ * lock files (`use_lockfile`), decrypt state only through S3 and only with the state key; reach the private
+ * EKS API through SSM port forwarding (the argocd stack's providers refresh Helm releases); and read the
+ * argocd stack's secrets `tiketi/<env>/*`, which its ephemeral resources open during plan too, with their
+ * key (named by alias, only through Secrets Manager, only for those secrets). Denies every other secret value
+ * and any object outside the state bucket, which `ReadOnlyAccess` would otherwise allow.
  */
-export function infraPlanPolicy(stateBucketName: string, scope: AccountScope) {
-  const bucket = `arn:aws:s3:::${stateBucketName}`;
+export function infraPlanPolicy(scope: AccountScope, state?: StateAccess) {
+  const readableSecrets = scope.environments.map((env) => platformSecretArns(scope, env));
+  const bucket = state && `arn:aws:s3:::${state.bucketName}`;
   return doc([
-    { Sid: 'ListState', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucket },
-    { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${bucket}/*` },
-    { Sid: 'LockState', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/*.tflock` },
+    ...(state && bucket
+      ? [
+          { Sid: 'ListState', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: bucket },
+          { Sid: 'ReadState', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${bucket}/*` },
+          { Sid: 'LockState', Effect: 'Allow', Action: ['s3:PutObject', 's3:DeleteObject'], Resource: `${bucket}/*.tflock` },
+          stateKeyThroughS3('DecryptStateThroughS3', state, ['kms:Decrypt', 'kms:GenerateDataKey'], ''),
+        ]
+      : []),
+    { Sid: 'ReadPlatformSecretValues', Effect: 'Allow', Action: ['secretsmanager:GetSecretValue'], Resource: readableSecrets },
     {
-      Sid: 'DecryptStateThroughS3',
+      Sid: 'DecryptPlatformSecretsThroughSecretsManager',
       Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: '*',
+      Action: ['kms:Decrypt'],
+      Resource: `arn:aws:kms:${scope.region}:${scope.accountId}:key/*`,
       Condition: {
-        StringEquals: { 'kms:ViaService': `s3.${scope.region}.amazonaws.com` },
-        StringLike: { 'kms:EncryptionContext:aws:s3:arn': [bucket, `${bucket}/*`] },
+        StringEquals: { 'kms:ViaService': `secretsmanager.${scope.region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:SecretARN': readableSecrets },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': scope.environments.map(platformSecretsKeyAlias) },
       },
     },
     ...apiPortForwardStatements(scope),
-    ...noSecretValues(scope),
-    { Sid: 'NoObjectsOutsideState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket}/*` },
+    ...noSecretValues(scope, readableSecrets),
+    ...(bucket ? [{ Sid: 'NoObjectsOutsideState', Effect: 'Deny', Action: ['s3:GetObject', 's3:GetObjectVersion'], NotResource: `${bucket}/*` }] : []),
   ]);
 }
 
 /**
- * Services the Tiketi stacks manage; the apply role may use them in the platform region and us-east-1
- * (CloudFront, ACM, WAF). SSM is not among them: the role gets exactly the parameter actions and the API
- * port forwarding, never `ssm:SendCommand` or a shell on a node.
+ * Services whose resources the per-environment stacks manage with no narrower ARN than their service: the
+ * apply role may use them in the platform region and us-east-1 (CloudFront, ACM and WAF for CloudFront),
+ * and `NothingOfAnotherEnvironment` keeps it off what carries another environment's `Environment` tag. KMS,
+ * S3, Secrets Manager, SSM, Route53 and IAM get statements of their own, scoped by name. Every service here
+ * is needed by a resource type in the walk table of `__tests__/registry/ci-permissions.test.ts`.
  */
-export const APPLY_SERVICES = [
-  'acm', 'autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'ecr', 'eks', 'elasticache', 'elasticloadbalancing',
-  'events', 'kms', 'logs', 'rds', 'route53', 's3', 'secretsmanager', 'sqs', 'wafv2',
-] as const;
+export const APPLY_SERVICES = ['acm', 'cloudfront', 'ec2', 'eks', 'elasticache', 'logs', 'rds', 'wafv2'] as const;
+
+/**
+ * Services where the `Environment` tag of a resource or of a request is evaluated (`aws:ResourceTag`,
+ * `aws:RequestTag`): an apply role is denied everything there that is tagged for another environment.
+ * Where a resource has no tags (CloudFront cache/origin-access/response-headers policies, CloudWatch Logs
+ * resource policies, log deliveries' account-level calls) or the action is not resource-level (Describe*),
+ * the keys are absent and the deny does not apply: docs/registry.md lists what that leaves open.
+ */
+export const TAG_SCOPED_SERVICES = ['acm', 'cloudfront', 'ec2', 'eks', 'elasticache', 'kms', 'logs', 'rds', 'secretsmanager', 'ssm', 'wafv2'] as const;
 
 /** Services that may receive a workload role from the apply role. */
 const PASS_ROLE_TO = ['eks.amazonaws.com', 'ec2.amazonaws.com', 'pods.eks.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'];
@@ -193,17 +252,42 @@ const BOUNDED_ROLE_ACTIONS = [
   'iam:UpdateAssumeRolePolicy',
 ];
 
-export interface InfraApplyScope extends AccountScope {
+/** What one environment's apply role takes from that environment's settings. */
+export interface ApplyEnvironment {
+  /** `dev`, `staging` or `prod`. */
+  readonly name: string;
+  /** The frontend bucket and its access-log bucket (exact names: `frontendBucketName`, `accessLogBucketName`). */
+  readonly buckets: readonly string[];
+  /**
+   * Host names whose records the environment's stacks write in the shared zone (frontend, API, Argo CD): each
+   * name itself and its ACM validation record `_<32 hex>.<name>`.
+   */
+  readonly dnsNames: readonly string[];
+}
+
+export interface InfraApplyScope extends Pick<AccountScope, 'accountId' | 'region'> {
+  readonly environment: ApplyEnvironment;
   /** ARN of the `tiketi-boundary` policy every role the apply role creates or changes must carry. */
   readonly boundaryArn: string;
   /** Roles the apply role must never change, whatever their names: the human roles and the CI roles. */
   readonly protectedRoleArns: readonly string[];
+  /** @default - no S3 state (Terraform Cloud keeps it) */
+  readonly state?: StateAccess;
 }
 
+/** ACM's DNS validation record of `name`: `_` + 32 hex characters + `.` + name (`?` is one character). */
+const acmValidationRecord = (name: string) => `_${'?'.repeat(32)}.${name}`;
+
 /**
- * `terraform apply` of the per-environment stacks. IAM is bounded three ways:
- * - namespace: only `tiketi-<env>-*` roles, policies and instance profiles and EKS OIDC providers, so the
- *   human roles (`tiketi-platform-admin`, `tiketi-developer`) and the CI roles (`tiketi-ci-*`) are outside;
+ * `terraform apply` of ONE environment's stacks (`tiketi-ci-infra-apply-<env>`). Everything is bounded to
+ * that environment: by name where AWS names carry it (IAM `tiketi-<env>-*`, KMS aliases, S3 buckets, SSM
+ * parameters and secrets `tiketi/<env>/*`, CloudFront functions, Route53 record names, the state objects
+ * `tiketi/<env>/*`), and by the `Environment` tag the stacks' default tags put on everything else (KMS keys
+ * and EKS OIDC providers by allow; the tag-scoped services by `NothingOfAnotherEnvironment`). IAM is bounded
+ * three ways:
+ * - namespace: only `tiketi-<env>-*` roles, policies and instance profiles and the environment's EKS OIDC
+ *   provider, so the human roles (`tiketi-platform-admin`, `tiketi-developer`), the CI roles (`tiketi-ci-*`)
+ *   and every other environment's roles are outside;
  * - boundary: every role it creates, and every role whose policies or trust it changes, must carry
  *   `tiketi-boundary` (which allows no IAM writes); it may not remove a boundary or set another one;
  * - allowlist: it attaches only the AWS-managed policies the stacks use and its own `tiketi-<env>-*` ones.
@@ -211,32 +295,99 @@ export interface InfraApplyScope extends AccountScope {
  * widen its own trust or borrow an administrator's (the registry stack is applied by an admin).
  */
 export function infraApplyPolicy(scope: InfraApplyScope) {
-  const roles = workloadIamArns(scope, 'role');
-  const policies = workloadIamArns(scope, 'policy');
+  const env = scope.environment.name;
+  const regions = [scope.region, 'us-east-1'];
+  const inRegions = { 'aws:RequestedRegion': regions };
+  const iam = (path: string) => iamArn(scope, path);
+  const roles = [iam(`role/tiketi-${env}-*`)];
+  const policies = [iam(`policy/tiketi-${env}-*`)];
   const onlyWithBoundary = { StringEquals: { 'iam:PermissionsBoundary': scope.boundaryArn } };
+  const eksOidcProviders = iam(`oidc-provider/oidc.eks.${scope.region}.amazonaws.com/*`);
+  const oidcProviderChanges = [
+    'iam:AddClientIDToOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider',
+    'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint',
+  ];
+  const state = scope.state;
+  const stateBucket = state && `arn:aws:s3:::${state.bucketName}`;
+  const stateObjects = `tiketi/${env}/`;
   return doc([
     {
       Sid: 'ManagePlatformServices',
       Effect: 'Allow',
       Action: [...APPLY_SERVICES.map((service) => `${service}:*`), 'sts:GetCallerIdentity'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestedRegion': [scope.region, 'us-east-1'] } },
+      Condition: { StringEquals: inRegions },
+    },
+    // KMS: keys by their Environment tag (set at creation: the provider passes the default tags to CreateKey),
+    // aliases by name. Keys of other environments and of the account (the state key, the ECR key) are out.
+    { Sid: 'CreateKeysOfThisEnvironment', Effect: 'Allow', Action: ['kms:CreateKey', 'kms:TagResource'], Resource: '*', Condition: { StringEquals: { ...inRegions, 'aws:RequestTag/Environment': env } } },
+    {
+      Sid: 'KeysOfThisEnvironment',
+      Effect: 'Allow',
+      Action: ['kms:*'],
+      Resource: regions.map((region) => `arn:aws:kms:${region}:${scope.accountId}:key/*`),
+      Condition: { StringEquals: { 'aws:ResourceTag/Environment': env } },
     },
     {
-      Sid: 'ManageTiketiParameters',
+      Sid: 'KeyAliasesOfThisEnvironment',
+      Effect: 'Allow',
+      Action: ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'],
+      Resource: regions.map((region) => `arn:aws:kms:${region}:${scope.accountId}:alias/tiketi-${env}-*`),
+    },
+    { Sid: 'ListKeyAliases', Effect: 'Allow', Action: ['kms:ListAliases'], Resource: '*' },
+    // State: its own environment's objects only (remote state is read within the environment).
+    ...(state && stateBucket
+      ? [
+          { Sid: 'ListState', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: stateBucket },
+          { Sid: 'ReadStateOfThisEnvironment', Effect: 'Allow', Action: ['s3:GetObject'], Resource: `${stateBucket}/${stateObjects}*` },
+          { Sid: 'WriteStateOfThisEnvironment', Effect: 'Allow', Action: ['s3:PutObject'], Resource: `${stateBucket}/${stateObjects}*` },
+          { Sid: 'RemoveLocksOfThisEnvironment', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: `${stateBucket}/${stateObjects}*.tflock` },
+          stateKeyThroughS3('StateKeyThroughS3', state, ['kms:Decrypt', 'kms:GenerateDataKey'], stateObjects),
+        ]
+      : []),
+    {
+      Sid: 'FrontendBucketsOfThisEnvironment',
+      Effect: 'Allow',
+      Action: ['s3:*'],
+      Resource: scope.environment.buckets.flatMap((bucket) => [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`]),
+    },
+    { Sid: 'SecretsOfThisEnvironment', Effect: 'Allow', Action: ['secretsmanager:*'], Resource: platformSecretArns(scope, env) },
+    {
+      // RDS makes the master password secret (`manage_master_user_password`) with the caller's permissions,
+      // named `rds!db-<uuid>`: not scopable by environment (docs/registry.md). No GetSecretValue.
+      Sid: 'RdsManagedMasterSecrets',
+      Effect: 'Allow',
+      Action: ['secretsmanager:CreateSecret', 'secretsmanager:DeleteSecret', 'secretsmanager:DescribeSecret', 'secretsmanager:PutSecretValue', 'secretsmanager:RotateSecret', 'secretsmanager:TagResource', 'secretsmanager:UpdateSecret'],
+      Resource: `arn:aws:secretsmanager:${scope.region}:${scope.accountId}:secret:rds!*`,
+    },
+    {
+      Sid: 'ParametersOfThisEnvironment',
       Effect: 'Allow',
       Action: ['ssm:PutParameter', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameters', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource', 'ssm:ListTagsForResource'],
-      Resource: `arn:aws:ssm:${scope.region}:${scope.accountId}:parameter/tiketi/*`,
+      Resource: `arn:aws:ssm:${scope.region}:${scope.accountId}:parameter/tiketi/${env}/*`,
     },
+    // The AMI of the api-access host (`data "aws_ssm_parameter"` of /aws/service/ami-amazon-linux-latest/...).
+    { Sid: 'ReadPublicParameters', Effect: 'Allow', Action: ['ssm:GetParameter', 'ssm:GetParameters'], Resource: `arn:aws:ssm:${scope.region}::parameter/aws/service/*` },
     { Sid: 'DescribeParameters', Effect: 'Allow', Action: ['ssm:DescribeParameters'], Resource: '*' },
-    ...apiPortForwardStatements(scope),
+    {
+      Sid: 'RecordsOfThisEnvironment',
+      Effect: 'Allow',
+      Action: ['route53:ChangeResourceRecordSets'],
+      Resource: 'arn:aws:route53:::hostedzone/*',
+      Condition: {
+        'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': scope.environment.dnsNames.flatMap((name) => [name, acmValidationRecord(name)]) },
+        Null: { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': 'false' },
+      },
+    },
+    { Sid: 'ReadDns', Effect: 'Allow', Action: ['route53:Get*', 'route53:List*'], Resource: '*' },
+    ...apiPortForwardStatements(scope, env),
     {
       Sid: 'ReadIam',
       Effect: 'Allow',
       Action: [
         'iam:GetInstanceProfile', 'iam:GetOpenIDConnectProvider', 'iam:GetPolicy', 'iam:GetPolicyVersion', 'iam:GetRole',
-        'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListInstanceProfilesForRole', 'iam:ListPolicyTags',
-        'iam:ListPolicyVersions', 'iam:ListRolePolicies', 'iam:ListRoleTags',
+        'iam:GetRolePolicy', 'iam:ListAttachedRolePolicies', 'iam:ListEntitiesForPolicy', 'iam:ListInstanceProfileTags', 'iam:ListInstanceProfilesForRole',
+        'iam:ListOpenIDConnectProviderTags', 'iam:ListPolicyTags', 'iam:ListPolicyVersions', 'iam:ListRolePolicies', 'iam:ListRoleTags',
       ],
       Resource: '*',
     },
@@ -259,18 +410,11 @@ export function infraApplyPolicy(scope: InfraApplyScope) {
       Sid: 'ManageWorkloadInstanceProfiles',
       Effect: 'Allow',
       Action: ['iam:AddRoleToInstanceProfile', 'iam:CreateInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:TagInstanceProfile', 'iam:UntagInstanceProfile'],
-      Resource: workloadIamArns(scope, 'instance-profile'),
+      Resource: [iam(`instance-profile/tiketi-${env}-*`)],
     },
-    {
-      Sid: 'ManageEksOidcProviders',
-      Effect: 'Allow',
-      Action: [
-        'iam:AddClientIDToOpenIDConnectProvider', 'iam:CreateOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider',
-        'iam:RemoveClientIDFromOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider',
-        'iam:UpdateOpenIDConnectProviderThumbprint',
-      ],
-      Resource: iamArn(scope, `oidc-provider/oidc.eks.${scope.region}.amazonaws.com/*`),
-    },
+    // The EKS OIDC provider's ARN holds the cluster's random ID, not its name: scoped by its Environment tag.
+    { Sid: 'CreateEksOidcProviderOfThisEnvironment', Effect: 'Allow', Action: ['iam:CreateOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider'], Resource: eksOidcProviders, Condition: { StringEquals: { 'aws:RequestTag/Environment': env } } },
+    { Sid: 'ManageEksOidcProviderOfThisEnvironment', Effect: 'Allow', Action: oidcProviderChanges, Resource: eksOidcProviders, Condition: { StringEquals: { 'aws:ResourceTag/Environment': env } } },
     { Sid: 'PassWorkloadRolesToServices', Effect: 'Allow', Action: ['iam:PassRole'], Resource: roles, Condition: { StringEquals: { 'iam:PassedToService': PASS_ROLE_TO } } },
     {
       Sid: 'CreateServiceLinkedRoles',
@@ -278,6 +422,30 @@ export function infraApplyPolicy(scope: InfraApplyScope) {
       Action: ['iam:CreateServiceLinkedRole'],
       Resource: '*',
       Condition: { StringEquals: { 'iam:AWSServiceName': SERVICE_LINKED_ROLES } },
+    },
+    {
+      // The safety net of the wildcard services: nothing that carries another environment's Environment tag,
+      // as a resource or in a request, whatever the allows above say. The state key (tagged for the account)
+      // is the one resource of another tag the role needs.
+      Sid: 'NothingOfAnotherEnvironment',
+      Effect: 'Deny',
+      Action: [...TAG_SCOPED_SERVICES.map((service) => `${service}:*`), ...oidcProviderChanges],
+      ...(state ? { NotResource: [state.keyArn] } : { Resource: '*' }),
+      Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': env }, Null: { 'aws:ResourceTag/Environment': 'false' } },
+    },
+    {
+      Sid: 'NothingTaggedForAnotherEnvironment',
+      Effect: 'Deny',
+      Action: [...TAG_SCOPED_SERVICES.map((service) => `${service}:*`), 'iam:CreateOpenIDConnectProvider', ...oidcProviderChanges],
+      Resource: '*',
+      Condition: { StringNotEquals: { 'aws:RequestTag/Environment': env }, Null: { 'aws:RequestTag/Environment': 'false' } },
+    },
+    {
+      // CloudFront functions carry no tags, but their names are the environment's.
+      Sid: 'OnlyFunctionsOfThisEnvironment',
+      Effect: 'Deny',
+      Action: ['cloudfront:CreateFunction', 'cloudfront:DeleteFunction', 'cloudfront:PublishFunction', 'cloudfront:UpdateFunction'],
+      NotResource: `arn:aws:cloudfront::${scope.accountId}:function/tiketi-${env}-*`,
     },
     { Sid: 'NeverRemoveABoundary', Effect: 'Deny', Action: ['iam:DeleteRolePermissionsBoundary'], Resource: '*' },
     {
@@ -298,7 +466,7 @@ export function infraApplyPolicy(scope: InfraApplyScope) {
       Sid: 'NeverTouchHumanOrCiIdentities',
       Effect: 'Deny',
       Action: ['iam:Attach*', 'iam:Create*', 'iam:Delete*', 'iam:Detach*', 'iam:Put*', 'iam:Tag*', 'iam:Untag*', 'iam:Update*', 'iam:PassRole'],
-      Resource: [...scope.protectedRoleArns, iamArn(scope, 'oidc-provider/token.actions.githubusercontent.com')],
+      Resource: [...scope.protectedRoleArns, iam('oidc-provider/token.actions.githubusercontent.com')],
     },
   ]);
 }
