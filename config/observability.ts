@@ -41,8 +41,11 @@ export function containerLogGroupName(env: EnvironmentName): string {
 export const ALARM_THRESHOLDS = {
   /** RDS and ElastiCache host CPU, percent, average over 3 × 5 minutes. */
   cpuPercent: 80,
-  /** RDS free storage below this share of the allocated storage. */
-  rdsFreeStorageFraction: 0.1,
+  /**
+   * RDS free storage below this share of the initially allocated storage: under the 10 % at which storage
+   * autoscaling adds space, so it fires only when autoscaling could not (at the maximum, or in its cooldown).
+   */
+  rdsFreeStorageFraction: 0.05,
   /** RDS read replica lag, seconds (only where a replica exists). */
   rdsReplicaLagSeconds: 60,
   /** ElastiCache engine (main thread) CPU, percent. */
