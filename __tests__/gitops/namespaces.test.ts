@@ -95,14 +95,14 @@ describe.each(ENV_NAMES)('%s: orphaned resources', (env) => {
   };
 
   test('nothing that Terraform or a controller owns in the namespace is reported as orphaned', () => {
-    const project = argocd().find((o) => o.kind === 'AppProject') as Manifest;
+    const project = argocd().find((o) => o.kind === 'AppProject' && o.metadata.name === 'tiketi') as Manifest;
     expect(project.spec.orphanedResources.warn).toBe(true);
     const t = tracked();
     expect(orphans(project, t, othersInNamespace(env, t))).toEqual([]);
   });
 
   test('fixtures: without the ignore list, Terraform\'s ConfigMap (and PVCs, once allowed) would warn on every refresh', () => {
-    const project = structuredClone(argocd().find((o) => o.kind === 'AppProject') as Manifest);
+    const project = structuredClone(argocd().find((o) => o.kind === 'AppProject' && o.metadata.name === 'tiketi') as Manifest);
     project.spec.orphanedResources.ignore = [];
     project.spec.namespaceResourceWhitelist.push({ group: '', kind: 'PersistentVolumeClaim' });
     const t = tracked();
