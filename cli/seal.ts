@@ -12,6 +12,7 @@ import { namespaceOf, overlayDir, parseEnvironment } from './lib/names';
 import { readYaml, YAML_OUTPUT } from './lib/overlay';
 import { hybridEncrypt, parseCertificate, strictScopeLabel } from './lib/sealing';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/settings';
+import { MONITORING_NAMESPACE } from '../config/observability';
 
 /** A Secret name is a DNS-1123 subdomain. */
 const SECRET_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -21,6 +22,14 @@ const SCOPE_ANNOTATIONS = ['sealedsecrets.bitnami.com/cluster-wide', 'sealedsecr
 
 export const sealingCertFile = (root: string, env: EnvironmentName): string => path.join(root, 'gitops', 'sealing-certs', `${env}.pem`);
 export const sealedSecretsDir = (root: string, env: EnvironmentName): string => path.join(overlayDir(root, env), 'sealed-secrets');
+
+/**
+ * The namespaces `--namespace` accepts besides the environment's own, with the folder their SealedSecrets
+ * live in (the kustomize source of the Application that deploys into that namespace).
+ */
+export const PLATFORM_SEALED_SECRETS: Readonly<Record<string, (root: string, env: EnvironmentName) => string>> = {
+  [MONITORING_NAMESPACE]: (root, env) => path.join(root, 'gitops', 'platform', 'monitoring', 'overlays', env, 'sealed-secrets'),
+};
 
 interface Value {
   readonly key: string;
@@ -129,20 +138,22 @@ function listResource(kustomizationFile: string, file: string, root: string): st
 
 export const seal: Command = {
   name: 'seal',
-  synopsis: '<env> <secret-name> [KEY=VALUE…] [--from-file KEY=PATH]… [--cert FILE]',
+  synopsis: '<env> <secret-name> [KEY=VALUE…] [--from-file KEY=PATH]… [--cert FILE] [--namespace NAMESPACE]',
   description:
     'Seals values offline into gitops/overlays/<env>/sealed-secrets/<secret-name>.yaml, a SealedSecret bound to ' +
     'that name and the namespace tiketi-<env> (strict scope), with the committed certificate ' +
     'gitops/sealing-certs/<env>.pem. Keys already sealed there are kept unless given again. With no ' +
     'KEY=VALUE and no --from-file, reads KEY=VALUE lines from standard input (blank and # lines skipped), ' +
-    'so values stay out of shell history. Lists the file in the folder\'s kustomization.yaml.',
-  options: { 'from-file': { type: 'string', multiple: true }, cert: { type: 'string' } },
+    'so values stay out of shell history. Lists the file in the folder\'s kustomization.yaml. With --namespace ' +
+    'monitoring, the SealedSecret is for that namespace, in gitops/platform/monitoring/overlays/<env>/sealed-secrets/.',
+  options: { 'from-file': { type: 'string', multiple: true }, cert: { type: 'string' }, namespace: { type: 'string' } },
   help: [
     `<env>                   one of ${ENVIRONMENT_NAMES.join(', ')} (its overlay must have a sealed-secrets/ folder)`,
     '<secret-name>           the Secret to create in the cluster, e.g. tiketi-secrets',
     'KEY=VALUE               a value (it ends up in shell history: prefer standard input)',
     '--from-file KEY=PATH    a value read from a file, bytes as they are (paths relative to the repository root)',
     '--cert FILE             seal with this PEM certificate instead of gitops/sealing-certs/<env>.pem (as kubeseal --cert)',
+    `--namespace NAMESPACE   tiketi-<env> (the default) or a platform namespace: ${Object.keys(PLATFORM_SEALED_SECRETS).join(', ')}`,
   ],
   async run(args, io) {
     const [envArg, name, ...assignments] = args.positionals;
@@ -151,7 +162,12 @@ export const seal: Command = {
     if (!SECRET_NAME.test(name)) throw new UsageError(`secret name ${JSON.stringify(name)} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`);
     const values = await collectValues(assignments, (args.values['from-file'] as string[] | undefined) ?? [], io.root, () => io.readStdin());
 
-    const folder = sealedSecretsDir(io.root, env);
+    const namespaceArg = args.values.namespace as string | undefined;
+    const platformFolder = namespaceArg === undefined || namespaceArg === namespaceOf(env) ? undefined : PLATFORM_SEALED_SECRETS[namespaceArg];
+    if (namespaceArg !== undefined && namespaceArg !== namespaceOf(env) && !platformFolder) {
+      throw new UsageError(`--namespace ${JSON.stringify(namespaceArg)}: expected ${[namespaceOf(env), ...Object.keys(PLATFORM_SEALED_SECRETS)].join(' or ')}`);
+    }
+    const folder = platformFolder ? platformFolder(io.root, env) : sealedSecretsDir(io.root, env);
     if (!fs.existsSync(folder)) throw new CommandError(`${env} takes no SealedSecrets: ${path.relative(io.root, folder)}/ does not exist`);
     const certArg = args.values.cert as string | undefined;
     const certFile = certArg !== undefined ? path.resolve(io.root, certArg) : sealingCertFile(io.root, env);
@@ -163,7 +179,7 @@ export const seal: Command = {
     }
     const cert = parseCertificate(fs.readFileSync(certFile, 'utf8'), certShown);
 
-    const namespace = namespaceOf(env);
+    const namespace = platformFolder ? (namespaceArg as string) : namespaceOf(env);
     const file = path.join(folder, `${name}.yaml`);
     const shown = path.relative(io.root, file);
     const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, 'utf8')) : newSealedSecret(name, namespace, env);

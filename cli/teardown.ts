@@ -38,17 +38,22 @@ export function teardownPlan(env: EnvironmentSettings): TeardownStep[] {
     { kind: 'run', description: `delete the ApplicationSet tiketi-${name} (workloads stay, nothing syncs any more)`, argv: kubectl('-n', 'argocd', 'delete', 'applicationset', `tiketi-${name}`, '--ignore-not-found', '--wait') },
     // The generated Application goes by garbage collection; with its finalizer left, Argo CD's namespace would hang.
     { kind: 'run', description: `wait until the Application tiketi-${name} is gone`, argv: kubectl('-n', 'argocd', 'wait', '--for=delete', `application/tiketi-${name}`, '--timeout=5m') },
+    // The platform Applications (no resources finalizer: their objects stay) would re-create Grafana's Ingress
+    // and the Prometheus/Alertmanager volumes (self-heal) after the next steps delete them.
+    { kind: 'run', description: 'delete the platform Applications monitoring, logging, monitoring-crds (non-cascading)', argv: kubectl('-n', 'argocd', 'delete', 'application', 'monitoring', 'logging', 'monitoring-crds', '--ignore-not-found', '--wait') },
     // While the ALB controller runs: each Ingress's finalizer waits until its ALB and target groups are gone.
     { kind: 'run', description: 'delete every Ingress (the ALB controller deletes their load balancers)', argv: kubectl('delete', 'ingress', '--all', '--all-namespaces', '--wait', '--timeout=15m') },
     { kind: 'wait', description: 'let external-dns remove the Ingresses\' DNS records', seconds: EXTERNAL_DNS_GRACE_SECONDS },
     // PVCs are held while pods use them: stop the StatefulSets first, then the EBS CSI driver deletes the volumes.
     { kind: 'run', description: `delete the StatefulSets of ${env.gitops.namespace}`, argv: kubectl('-n', env.gitops.namespace, 'delete', 'statefulset', '--all', '--wait', '--timeout=10m') },
+    // The operator re-creates the StatefulSets of a Prometheus or Alertmanager: delete those, it removes the rest.
+    { kind: 'run', description: 'delete Prometheus and Alertmanager of monitoring (the operator deletes their StatefulSets)', argv: kubectl('-n', 'monitoring', 'delete', 'prometheus,alertmanager', '--all', '--ignore-not-found', '--wait', '--timeout=10m') },
     { kind: 'run', description: 'delete every PersistentVolumeClaim (the EBS CSI driver deletes the volumes)', argv: kubectl('delete', 'pvc', '--all', '--all-namespaces', '--wait', '--timeout=10m') },
     destroy('argocd'),
   );
   if (tunnel) steps.push({ kind: 'tunnel-close', description: 'close the tunnel' });
-  // edge reads nothing; data and cluster read network.
-  steps.push(destroy('edge'), destroy('data'), destroy('cluster'), destroy('network'));
+  // observability reads network, data, edge and cluster (argocd read it); edge reads nothing; data and cluster read network.
+  steps.push(destroy('observability'), destroy('edge'), destroy('data'), destroy('cluster'), destroy('network'));
   return steps;
 }
 
@@ -57,7 +62,7 @@ export function teardownCommand(runner: Runner = processRunner()): Command {
     name: 'teardown',
     synopsis: '--env dev (--yes | --dry-run)',
     description:
-      'Destroys a disposable environment without orphaning load balancers or volumes: Argo CD stopped, Ingresses and volume claims deleted while their controllers run, then the argocd, edge, data, cluster and network stacks.',
+      'Destroys a disposable environment without orphaning load balancers or volumes: Argo CD stopped, Ingresses and volume claims deleted while their controllers run, then the argocd, observability, edge, data, cluster and network stacks.',
     options: { env: { type: 'string' }, yes: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     help: ['--env <name>   environment; only one whose data is disposable (dev)', '--yes          run the steps', '--dry-run      print the steps and run nothing'],
     async run(args, io) {

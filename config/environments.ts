@@ -1,4 +1,4 @@
-import { ArgoCdCharts, ArgoCdSettings, ClusterSettings, DEFAULT_HUMAN_ROLES, DnsSettings, EnvironmentName, EnvironmentSettings, NetworkSettings, RegistrySettings, WafSettings } from './settings';
+import { ArgoCdCharts, ArgoCdSettings, BillingSettings, ClusterSettings, DEFAULT_HUMAN_ROLES, DnsSettings, EnvironmentName, EnvironmentSettings, HelmChartSettings, NetworkSettings, ObservabilitySettings, RegistrySettings, WafSettings } from './settings';
 
 /**
  * The one place where environment settings live. Sizes follow the seed's cost table
@@ -82,6 +82,26 @@ const ARGOCD_CHARTS: ArgoCdCharts = {
   // Cluster Autoscaler 1.35.0: its minor must match the cluster's Kubernetes minor (cluster.kubernetesVersion).
   clusterAutoscaler: { repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.59.0' },
 };
+
+/**
+ * kube-prometheus-stack 88.5.3 (Prometheus Operator v0.93.1; subcharts grafana 12.11.1, kube-state-metrics
+ * 8.4.0, prometheus-node-exporter 4.56.1), the same in every environment. `../shared/reference/charts/` holds
+ * its values file, which the tests check every values key against.
+ */
+const KUBE_PROMETHEUS_STACK: HelmChartSettings = { repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.5.3' };
+
+/** What every environment's observability section shares; each environment overrides what differs. */
+function observabilitySettings(env: EnvironmentName, overrides: Pick<ObservabilitySettings, 'grafanaHostname' | 'prometheus' | 'alertmanager' | 'alarms' | 'containerLogRetentionDays'> & Partial<ObservabilitySettings>): ObservabilitySettings {
+  return {
+    chart: KUBE_PROMETHEUS_STACK,
+    slackChannel: `tiketi-alerts-${env}`,
+    paging: false,
+    alarmEmails: [`platform-alerts+${env}@tiketi.com`],
+    // Fluent Bit 4.0 added EKS Pod Identity credentials to its AWS client (fluent/fluent-bit#10115).
+    fluentBitImage: 'cr.fluentbit.io/fluent/fluent-bit:5.1.1',
+    ...overrides,
+  };
+}
 
 /** What every environment's argocd section shares; each environment overrides what differs. */
 function argocdSettings(env: EnvironmentName, overrides: Partial<ArgoCdSettings> & Pick<ArgoCdSettings, 'hostname' | 'kubernetesApi'>): ArgoCdSettings {
@@ -183,6 +203,15 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       kubernetesApi: { mode: 'ssm-tunnel', localPort: 8443 },
     }),
     // Accepted policy findings (docs/policy.md). A missing reason or a stale entry fails synth.
+    observability: observabilitySettings('dev', {
+      grafanaHostname: 'grafana-dev.tiketi.com',
+      // Lean: one Prometheus on an emptyDir (history is lost on a restart), two days kept.
+      prometheus: { replicas: 1, retentionDays: 2, retentionSizeGb: 4, storageGb: 0, requests: { cpuMillis: 100, memoryMiB: 512 } },
+      alertmanager: { replicas: 1, storageGb: 0 },
+      // db.t3.small (2 GiB): max_connections = LEAST(DBInstanceClassMemory / 9531392, 5000) is about 190.
+      alarms: { rdsMaxConnections: 150, albP99Seconds: 2 },
+      containerLogRetentionDays: 14,
+    }),
     policy: {
       exceptions: [
         { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'dev runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false): test data, seed cost table; recovery is a point-in-time restore' },
@@ -244,6 +273,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     },
     gitops: { branch: 'staging', autoSync: true, namespace: 'tiketi-staging', apiInboundCidrs: ['0.0.0.0/0'] },
     argocd: argocdSettings('staging', { hostname: 'argocd-staging.tiketi.com', kubernetesApi: { mode: 'ssm-tunnel', localPort: 8444 } }),
+    observability: observabilitySettings('staging', {
+      grafanaHostname: 'grafana-staging.tiketi.com',
+      prometheus: { replicas: 1, retentionDays: 7, retentionSizeGb: 15, storageGb: 20, requests: { cpuMillis: 200, memoryMiB: 1024 } },
+      alertmanager: { replicas: 1, storageGb: 0 },
+      // db.t3.medium (4 GiB): max_connections about 410.
+      alarms: { rdsMaxConnections: 330, albP99Seconds: 1.5 },
+      containerLogRetentionDays: 30,
+    }),
     policy: {
       exceptions: [
         { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false) to halve its bill (seed cost table); recovery is a point-in-time restore' },
@@ -325,6 +362,20 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       externalDnsPolicy: 'upsert-only',
       kubernetesApi: { mode: 'ssm-tunnel', localPort: 8445 },
     }),
+    observability: observabilitySettings('prod', {
+      grafanaHostname: 'grafana.tiketi.com',
+      // HA pair on gp3, 15 days: at about 60k active series (10 nodes, 100 service pods) scraped every 30 s,
+      // 2k samples/s at ~1.5 bytes each is ~0.3 GB a day, ~4.5 GB for 15 days; the 40 GB cap and the 50 GiB
+      // volume leave room for a busier on-sale month, the WAL and compaction (docs/observability.md).
+      prometheus: { replicas: 2, retentionDays: 15, retentionSizeGb: 40, storageGb: 50, requests: { cpuMillis: 500, memoryMiB: 2048 } },
+      alertmanager: { replicas: 3, storageGb: 1 },
+      paging: true,
+      // The PagerDuty service's e-mail integration (AWS alarms page without a routing key in Terraform state).
+      alarmEmails: ['platform-alerts+prod@tiketi.com', 'tiketi-prod-aws@tiketi.pagerduty.com'],
+      // db.t3.large (8 GiB): max_connections about 830.
+      alarms: { rdsMaxConnections: 660, albP99Seconds: 1 },
+      containerLogRetentionDays: 90,
+    }),
     policy: {
       exceptions: [],
     },
@@ -345,4 +396,17 @@ export const REGISTRY: RegistrySettings = {
   github: { owner: 'tiketi', repository: 'tiketi-platform', applyEnvironments: { dev: 'dev', staging: 'staging', prod: 'production' }, oidcProvider: 'create' },
   // Accepted policy findings of the account-wide stacks, registry and bootstrap (docs/policy.md): none.
   policy: { exceptions: [] },
+};
+
+/**
+ * The account-wide billing stack's settings. The limit is the three environments' expected monthly spend
+ * (seed cost table: dev ~$233, staging ~$333, prod ~$1,118, plus what the seed left out; docs/cost.md) with
+ * headroom: a forecast above it means something grew that nobody planned.
+ */
+export const BILLING: BillingSettings = {
+  region: REGION,
+  monthlyLimitUsd: 2500,
+  actualAlertPercents: [80, 100],
+  forecastAlertPercents: [100],
+  alertEmails: ['platform-billing@tiketi.com'],
 };

@@ -310,6 +310,73 @@ export interface ArgoCdSettings {
   readonly kubernetesApi: KubernetesApiAccess;
 }
 
+/** Requests of one container: CPU in millicores, memory in MiB (what the scheduler reserves). */
+export interface ContainerRequests {
+  readonly cpuMillis: number;
+  readonly memoryMiB: number;
+}
+
+/** Prometheus of one environment (kube-prometheus-stack, `gitops/platform/monitoring`). */
+export interface PrometheusSettings {
+  /** Replicas; 2 in prod (an HA pair: each scrapes everything, Alertmanager deduplicates their alerts). */
+  readonly replicas: number;
+  /** Days of samples kept (`retention`). */
+  readonly retentionDays: number;
+  /** Size cap of the TSDB blocks (`retentionSize`), in GB; kept below the volume so the WAL and compaction fit. */
+  readonly retentionSizeGb: number;
+  /**
+   * Persistent volume per replica in GiB on the `gp3` StorageClass (argocd stack). 0: an `emptyDir` of
+   * `retentionSizeGb` + 25 % (lean, lost on restart; dev only).
+   */
+  readonly storageGb: number;
+  /** Requests of the prometheus container; its memory limit is twice the request. */
+  readonly requests: ContainerRequests;
+}
+
+/** Alertmanager of one environment. */
+export interface AlertmanagerSettings {
+  /** Replicas; 3 in prod (a gossip cluster: silences and notification state survive a node). */
+  readonly replicas: number;
+  /** Persistent volume per replica in GiB (silences, notification log); 0: `emptyDir`. */
+  readonly storageGb: number;
+}
+
+/** CloudWatch alarm thresholds that differ by environment (the rest are in `config/observability.ts`). */
+export interface AlarmSettings {
+  /** RDS `DatabaseConnections` above this many for 10 minutes (about 80 % of the class's `max_connections`). */
+  readonly rdsMaxConnections: number;
+  /** ALB `TargetResponseTime` p99 above this many seconds for 10 minutes. */
+  readonly albP99Seconds: number;
+}
+
+/**
+ * Metrics, dashboards, alerts and logs of one environment (docs/observability.md): the kube-prometheus-stack
+ * Argo CD deploys, the CloudWatch alarms of the `observability` stack, container logs (Fluent Bit).
+ */
+export interface ObservabilitySettings {
+  /** kube-prometheus-stack, pinned; Argo CD installs it from `gitops/argocd/<env>/monitoring*.yaml`. */
+  readonly chart: HelmChartSettings;
+  /** Grafana behind the Argo CD ALB (same listener, certificate list and WAF), inside `edge.zoneName`. */
+  readonly grafanaHostname: string;
+  readonly prometheus: PrometheusSettings;
+  readonly alertmanager: AlertmanagerSettings;
+  /** Slack channel every alert of the environment goes to (Alertmanager; the webhook URL is a SealedSecret). */
+  readonly slackChannel: string;
+  /** Critical alerts also page through PagerDuty (routing key from a SealedSecret). Required in prod. */
+  readonly paging: boolean;
+  /**
+   * E-mail addresses subscribed to the environment's alarm topics (CloudWatch alarms, RDS events). In prod,
+   * the PagerDuty service's e-mail integration address goes here, so AWS alarms page without a key in state.
+   * Each subscription must be confirmed once from the mailbox.
+   */
+  readonly alarmEmails: readonly string[];
+  readonly alarms: AlarmSettings;
+  /** Days the container log group keeps Fluent Bit's records (a CloudWatch-allowed value). */
+  readonly containerLogRetentionDays: number;
+  /** Fluent Bit image, an exact tag (`cr.fluentbit.io/fluent/fluent-bit:<x.y.z>`; 4.0+ for EKS Pod Identity). */
+  readonly fluentBitImage: string;
+}
+
 /**
  * An accepted policy finding (see `docs/policy.md`): the control stops failing synth for the resources
  * it names, and the report shows it as excepted with its reason.
@@ -341,6 +408,7 @@ export interface EnvironmentSettings {
   readonly edge: EdgeSettings;
   readonly gitops: GitOpsSettings;
   readonly argocd: ArgoCdSettings;
+  readonly observability: ObservabilitySettings;
   /** Accepted findings of the policy in this environment's stacks. */
   readonly policy: PolicySettings;
 }
@@ -409,4 +477,20 @@ export interface RegistrySettings {
   };
   /** Accepted policy findings of the account-wide stacks (`registry`, `bootstrap`). */
   readonly policy: PolicySettings;
+}
+
+/**
+ * Settings of the account-wide `billing` stack: one monthly AWS Budget over the whole account (the three
+ * environments share it), with alerts on actual and forecast spend.
+ */
+export interface BillingSettings {
+  readonly region: string;
+  /** Monthly limit of the account's budget, in USD. */
+  readonly monthlyLimitUsd: number;
+  /** Alerts at these percentages of the limit on actual spend (e.g. 80, 100). */
+  readonly actualAlertPercents: readonly number[];
+  /** Alerts at these percentages of the limit on forecast spend (e.g. 100). */
+  readonly forecastAlertPercents: readonly number[];
+  /** Addresses that get the budget alerts by e-mail (besides the billing topic). */
+  readonly alertEmails: readonly string[];
 }

@@ -1,5 +1,5 @@
-import { DNS, ENVIRONMENTS, REGISTRY } from './environments';
-import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
+import { BILLING, DNS, ENVIRONMENTS, REGISTRY } from './environments';
+import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
 import { validateAccountSettings } from './validation/account';
 import { validateArgoCd } from './validation/argocd';
 import { validateCluster } from './validation/cluster';
@@ -7,6 +7,7 @@ import { validateData } from './validation/data';
 import { validateEdge } from './validation/edge';
 import { validateGitOps } from './validation/gitops';
 import { validateNetwork } from './validation/network';
+import { validateBillingSettings, validateObservability } from './validation/observability';
 import { validatePolicy } from './validation/policy';
 import { Problems, SettingsError } from './validation/problems';
 import { validateRegistrySettings } from './validation/registry';
@@ -23,6 +24,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateCluster(env, problems);
   validateGitOps(env, problems);
   validateArgoCd(env, problems);
+  validateObservability(env, problems);
   validatePolicy(env.policy, `${env.name}.policy`, problems);
   problems.throwIfAny();
   return env;
@@ -47,6 +49,12 @@ export function validateAccount(
 ): DnsSettings {
   const problems = new Problems();
   validateAccountSettings(environments, dns, problems);
+  // One zone for all environments: each Grafana needs its own name (external-dns owns records per cluster).
+  const grafanaHosts = ENVIRONMENT_NAMES.map((name) => environments[name].observability.grafanaHostname);
+  ENVIRONMENT_NAMES.forEach((name, i) => {
+    const host = grafanaHosts[i];
+    problems.check(grafanaHosts.indexOf(host) === i, `${name}.observability.grafanaHostname`, host, 'a name no other environment uses (they share one hosted zone)');
+  });
   problems.throwIfAny();
   return dns;
 }
@@ -62,6 +70,14 @@ export function loadEnvironment(name: string | undefined = process.env.TIKETI_EN
   }
   validateAccount();
   return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
+}
+
+/** Checks the account-wide billing settings (the budget of the `billing` stack). */
+export function validateBilling(billing: BillingSettings = BILLING): BillingSettings {
+  const problems = new Problems();
+  validateBillingSettings(billing, problems);
+  problems.throwIfAny();
+  return billing;
 }
 
 export function loadRegistry(): RegistrySettings {

@@ -26,6 +26,18 @@ export interface ArgoCdProps {
   readonly inboundCidrs: readonly string[];
   /** Regional ACM certificate covering `hostname`. */
   readonly certificateArn: string;
+  /**
+   * More certificates on the ALB's HTTPS listener, for the other Ingresses of `ingressGroup` (Grafana).
+   * @default - none
+   */
+  readonly additionalCertificateArns?: readonly string[];
+  /**
+   * IngressGroup (`alb.ingress.kubernetes.io/group.name`) the Argo CD Ingress joins, so other platform UIs share
+   * its ALB. The ALB-wide annotations (scheme, WAF, inbound CIDRs, TLS policy, attributes) are set here only:
+   * they are "Exclusive" in the controller, so the other members leave them out.
+   * @default - none: an ALB of its own
+   */
+  readonly ingressGroup?: string;
   /** Regional WAF web ACL in front of the ALB. */
   readonly webAclArn: string;
   /**
@@ -117,10 +129,14 @@ export class ArgoCd extends Construct {
         // Created by Terraform from Secrets Manager (see above), never from chart values.
         secret: { createSecret: false },
       },
-      controller: { replicas: 1 },
+      // Metrics Services (port http-metrics) for the ServiceMonitor in gitops/platform/monitoring. The chart's own
+      // ServiceMonitors stay off: they render only when the Prometheus Operator CRDs exist at install
+      // (.Capabilities check), and Terraform installs Argo CD before Argo CD installs the CRDs.
+      controller: { replicas: 1, metrics: { enabled: true } },
       server: {
         replicas: props.replicas.server,
         pdb,
+        metrics: { enabled: true },
         ingress: {
           enabled: true,
           controller: 'aws',
@@ -130,7 +146,8 @@ export class ArgoCd extends Construct {
             'alb.ingress.kubernetes.io/scheme': 'internet-facing',
             'alb.ingress.kubernetes.io/target-type': 'ip',
             'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
-            'alb.ingress.kubernetes.io/certificate-arn': props.certificateArn,
+            'alb.ingress.kubernetes.io/certificate-arn': [props.certificateArn, ...(props.additionalCertificateArns ?? [])].join(','),
+            ...(props.ingressGroup ? { 'alb.ingress.kubernetes.io/group.name': props.ingressGroup } : {}),
             'alb.ingress.kubernetes.io/ssl-policy': ALB_SSL_POLICY,
             'alb.ingress.kubernetes.io/wafv2-acl-arn': props.webAclArn,
             'alb.ingress.kubernetes.io/inbound-cidrs': props.inboundCidrs.join(','),
@@ -144,8 +161,8 @@ export class ArgoCd extends Construct {
           aws: { backendProtocolVersion: 'GRPC', serviceType: 'ClusterIP' },
         },
       },
-      repoServer: { replicas: props.replicas.repoServer, pdb },
-      applicationSet: { replicas: props.replicas.applicationSet, pdb },
+      repoServer: { replicas: props.replicas.repoServer, pdb, metrics: { enabled: true } },
+      applicationSet: { replicas: props.replicas.applicationSet, pdb, metrics: { enabled: true } },
       'redis-ha': { enabled: ha },
       dex: { enabled: true },
       notifications: {
@@ -153,6 +170,7 @@ export class ArgoCd extends Construct {
         argocdUrl: url,
         secret: { create: false },
         notifiers: { 'service.slack': 'token: $slack-token\n' },
+        metrics: { enabled: true },
         templates: NOTIFICATION_TEMPLATES,
         triggers: NOTIFICATION_TRIGGERS,
       },

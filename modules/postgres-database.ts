@@ -83,6 +83,8 @@ export class PostgresDatabase extends Construct {
   public readonly resourceId: string;
   public readonly instanceArn: string;
   public readonly identifier: string;
+  /** The instance's parameter group (name-prefixed, so only known after apply): its RDS events are subscribed to. */
+  public readonly parameterGroupName: string;
   public readonly securityGroupId: string;
   public readonly kmsKeyArn: string;
   private readonly securityGroup: ServiceSecurityGroup;
@@ -201,6 +203,7 @@ export class PostgresDatabase extends Construct {
     this.masterUsername = masterUsername;
     this.masterSecretArn = db.masterUserSecret.get(0).secretArn;
     this.resourceId = db.resourceId;
+    this.parameterGroupName = parameterGroup.name;
     this.instanceArn = db.arn;
     this.securityGroupId = this.securityGroup.securityGroupId;
   }

@@ -51,6 +51,8 @@ export class Vpc extends Construct {
   public readonly databaseSubnetGroupName: string;
   public readonly elasticacheSubnetGroupName: string;
   public readonly natGatewayCount: number;
+  /** IDs of the NAT gateways, in AZ order (the observability stack alarms on each). */
+  public readonly natGatewayIds: string[];
 
   constructor(scope: Construct, id: string, props: VpcProps) {
     super(scope, id);
@@ -109,6 +111,7 @@ export class Vpc extends Construct {
       });
     });
     this.natGatewayCount = natGateways.length;
+    this.natGatewayIds = natGateways.map((nat) => nat.id);
 
     this.privateRouteTableIds = privateSubnets.map((subnet, i) => {
       const az = suffixOf(azs[i]);

@@ -1,17 +1,20 @@
 import * as path from 'path';
 import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
-import { DNS, ENVIRONMENTS } from '../config/environments';
-import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { BILLING, DNS, ENVIRONMENTS } from '../config/environments';
+import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { validateBilling } from '../config/validate';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
 import { enforcePolicy } from '../policy/aspect';
+import { BillingStack } from './billing-stack';
 import { BootstrapStack } from './bootstrap-stack';
 import { ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { DnsStack } from './dns-stack';
 import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
+import { ObservabilityStack } from './observability-stack';
 import { RegistryEnvironment, RegistryStack } from './registry-stack';
 
 /** Default name of the Terraform state bucket; `TIKETI_STATE_BUCKET` overrides it (names are global). */
@@ -26,6 +29,11 @@ export interface TiketiAppProps {
    * @default - `DNS` of `config/environments.ts` (validated with every environment by `loadEnvironment`)
    */
   readonly dns?: DnsSettings;
+  /**
+   * Account-wide billing settings (the budget).
+   * @default - `BILLING` of `config/environments.ts`
+   */
+  readonly billing?: BillingSettings;
   readonly backend: BackendSettings;
   /** Directory that holds local state (bootstrap always, every stack with the local backend). */
   readonly projectDir: string;
@@ -43,6 +51,9 @@ export interface TiketiStacks {
   readonly data: DataStack;
   readonly edge: EdgeStack;
   readonly argocd: ArgoCdStack;
+  readonly observability: ObservabilityStack;
+  /** Account-wide: the monthly budget of the account. */
+  readonly billing: BillingStack;
 }
 
 /** Builds every stack of one environment into `app`: the one place where stacks are wired together. */
@@ -81,11 +92,15 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
   const dns = new DnsStack(app, { dns: props.dns ?? DNS, backend });
   const data = new DataStack(app, { env, backend, vpc: network.vpc });
   const edge = new EdgeStack(app, { env, backend });
-  const argocd = new ArgoCdStack(app, { env, backend, cluster, data, edge, services: props.registry.services });
+  // Alarms on what network, data, edge and cluster own, the alarm topics, the container log group; before
+  // argocd, which alarms on its certificates through the topic.
+  const observability = new ObservabilityStack(app, { env, backend, network, data, edge, cluster });
+  const argocd = new ArgoCdStack(app, { env, backend, cluster, data, edge, observability, services: props.registry.services });
+  const billing = new BillingStack(app, { billing: props.billing ?? validateBilling(BILLING), backend });
   // Policy as code (docs/policy.md): synth fails on any violation not excepted in the settings. Keep last.
   enforcePolicy(app, [
-    { scope: env.name, stacks: [network, cluster, data, edge, argocd], policy: env.policy, field: `${env.name}.policy` },
-    { scope: 'account', stacks: [registry, dns, bootstrap], policy: props.registry.policy, field: 'registry.policy' },
+    { scope: env.name, stacks: [network, cluster, data, edge, observability, argocd], policy: env.policy, field: `${env.name}.policy` },
+    { scope: 'account', stacks: [registry, dns, billing, bootstrap], policy: props.registry.policy, field: 'registry.policy' },
   ]);
-  return { bootstrap, network, cluster, registry, dns, data, edge, argocd };
+  return { bootstrap, network, cluster, registry, dns, data, edge, argocd, observability, billing };
 }

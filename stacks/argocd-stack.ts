@@ -3,6 +3,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { ITerraformDependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
+import { MONITORING_NAMESPACE, NODE_AGENTS_NAMESPACE, platformIngressGroup } from '../config/observability';
 import { EnvironmentSettings } from '../config/settings';
 import { ArgoCd } from '../modules/argocd';
 import { ClusterControllers } from '../modules/cluster-controllers';
@@ -10,6 +11,7 @@ import { ClusterNamespaces, DefaultStorageClass, NamespaceSpec } from '../module
 import { DnsValidatedCertificate } from '../modules/dns-certificate';
 import { GitOpsBridge } from '../modules/gitops-bridge';
 import { KubernetesApiProviders } from '../modules/kubernetes-api-providers';
+import { MetricAlarm } from '../modules/metric-alarm';
 import { EphemeralSecret } from '../modules/private/ephemeral-secret';
 import { RootApplication, readRootApplication, repositoryRoot } from '../modules/root-application';
 import { SealedSecrets } from '../modules/sealed-secrets';
@@ -17,6 +19,7 @@ import { WorkloadIdentities } from '../modules/workload-identities';
 import { CONTROLLER_SERVICE_ACCOUNTS, ClusterStack } from './cluster-stack';
 import { DataStack } from './data-stack';
 import { EdgeStack } from './edge-stack';
+import { ObservabilityStack } from './observability-stack';
 import { TiketiStack } from './tiketi-stack';
 
 /** Namespace of Argo CD, its Secrets and the root Application. */
@@ -28,6 +31,8 @@ export interface ArgoCdStackProps {
   readonly cluster: ClusterStack;
   readonly data: DataStack;
   readonly edge: EdgeStack;
+  /** Its alarm topic gets the expiry alarms of the certificates issued here. */
+  readonly observability: ObservabilityStack;
   /** The Tiketi services (one service account each in the application namespace). */
   readonly services: readonly string[];
 }
@@ -45,7 +50,7 @@ export class ArgoCdStack extends TiketiStack {
 
   constructor(scope: Construct, props: ArgoCdStackProps) {
     super(scope, 'argocd', { scopeName: props.env.name, region: props.env.region, backend: props.backend });
-    const { env, cluster, data, edge } = props;
+    const { env, cluster, data, edge, observability } = props;
     const settings = env.argocd;
     const appNamespace = env.gitops.namespace;
 
@@ -69,6 +74,12 @@ export class ArgoCdStack extends TiketiStack {
       // it (warn/audit) until an upgrade has shown they pass.
       { name: ARGOCD_NAMESPACE, enforce: 'baseline', warn: 'restricted' },
       { name: CONTROLLER_SERVICE_ACCOUNTS.externalDns.namespace, enforce: 'restricted' },
+      // kube-prometheus-stack (Argo CD's `monitoring` Application): like argocd, restricted is what its pods are
+      // written for, warned and audited until a sync has shown every one of them passes.
+      { name: MONITORING_NAMESPACE, enforce: 'baseline', warn: 'restricted' },
+      // node-exporter (host network, PID, root filesystem) and Fluent Bit (/var/log): the one privileged
+      // namespace, so nothing else needs the exemption (docs/observability.md).
+      { name: NODE_AGENTS_NAMESPACE, enforce: 'privileged', warn: 'baseline' },
     ];
     const namespaces = new ClusterNamespaces(this, 'namespaces', { provider: kubernetes, namespaces: namespaceSpecs });
     const argocdNamespace = namespaces.namespace(ARGOCD_NAMESPACE).metadata.name;
@@ -91,7 +102,7 @@ export class ArgoCdStack extends TiketiStack {
       vpcId: cluster.vpcId,
       identities: CONTROLLER_SERVICE_ACCOUNTS,
       albControllerReplicas: settings.replicas.awsLoadBalancerController,
-      dnsNames: [env.edge.apiDomain, settings.hostname],
+      dnsNames: [env.edge.apiDomain, settings.hostname, env.observability.grafanaHostname],
       externalDnsPolicy: settings.externalDnsPolicy,
       environment: env.name,
       dependsOn: namespaces.all,
@@ -100,6 +111,22 @@ export class ArgoCdStack extends TiketiStack {
     const sealedSecrets = new SealedSecrets(this, 'sealed-secrets', { helm, kubernetes, chart: settings.charts.sealedSecrets, sealingKey: secrets.sealingKey });
 
     const certificate = new DnsValidatedCertificate(this, 'argocd-certificate', { domainName: settings.hostname, zoneId: edge.zoneId });
+    // Grafana (gitops/platform/monitoring) joins Argo CD's ALB through the IngressGroup: its certificate is
+    // listed on Argo CD's Ingress, so the one HTTPS listener serves both hosts behind the same WAF.
+    const grafanaCertificate = new DnsValidatedCertificate(this, 'grafana-certificate', { domainName: env.observability.grafanaHostname, zoneId: edge.zoneId });
+    for (const [id, host, arn] of [['argocd-certificate-expiry', settings.hostname, certificate.certificateArn], ['grafana-certificate-expiry', env.observability.grafanaHostname, grafanaCertificate.certificateArn]] as const) {
+      new MetricAlarm(this, id, {
+        name: `${this.namePrefix}-${id}`,
+        summary: `The ${host} certificate expires in less than 30 days: ACM's renewal (60 days ahead) has failed.`,
+        runbook: 'certificate-expiring',
+        source: { namespace: 'AWS/CertificateManager', metricName: 'DaysToExpiry', dimensions: { CertificateArn: arn }, statistic: 'Minimum', period: 86_400 },
+        comparison: 'LessThanThreshold',
+        threshold: 30,
+        evaluationPeriods: 1,
+        treatMissingData: 'missing',
+        topicArns: [observability.alarmTopic.topicArn],
+      });
+    }
     const argocd = new ArgoCd(this, 'argocd', {
       helm,
       kubernetes,
@@ -109,6 +136,8 @@ export class ArgoCdStack extends TiketiStack {
       hostname: settings.hostname,
       inboundCidrs: settings.inboundCidrs,
       certificateArn: certificate.certificateArn,
+      additionalCertificateArns: [grafanaCertificate.certificateArn],
+      ingressGroup: platformIngressGroup(env.name),
       webAclArn: edge.regionalWebAclArn,
       highAvailability: settings.highAvailability,
       replicas: settings.replicas,
@@ -190,5 +219,7 @@ export class ArgoCdStack extends TiketiStack {
     out('argocd_url', `https://${settings.hostname}`, 'Argo CD UI and API (SSO with GitHub)');
     out('root_application', `${ARGOCD_NAMESPACE}/${this.root.application.metadata.name}`, 'The app-of-apps (argocd app get <name>)');
     out('argocd_certificate_arn', certificate.certificateArn, 'Regional certificate of the Argo CD ALB');
+    out('grafana_url', `https://${env.observability.grafanaHostname}`, 'Grafana (admin password: the SealedSecret grafana-admin; docs/observability.md)');
+    out('grafana_certificate_arn', grafanaCertificate.certificateArn, 'Regional certificate of Grafana, on the Argo CD ALB');
   }
 }

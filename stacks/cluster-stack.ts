@@ -107,7 +107,7 @@ export class ClusterStack extends TiketiStack {
       });
     this.controllerRoles = {
       awsLoadBalancerController: role('awsLoadBalancerController', 'aws-load-balancer-controller', albControllerPolicy(name, props.env.region, account.accountId)),
-      externalDns: role('externalDns', 'external-dns', externalDnsPolicy([props.env.edge.apiDomain, props.env.argocd.hostname])),
+      externalDns: role('externalDns', 'external-dns', externalDnsPolicy([props.env.edge.apiDomain, props.env.argocd.hostname, props.env.observability.grafanaHostname])),
       clusterAutoscaler: role('clusterAutoscaler', 'cluster-autoscaler', clusterAutoscalerPolicy(name)),
     };
 

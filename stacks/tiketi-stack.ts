@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 
 /** Stack IDs are the same in every environment (`cdktf deploy network cluster`). */
-export type StackId = 'bootstrap' | 'dns' | 'network' | 'data' | 'cluster' | 'edge' | 'argocd' | 'registry';
+export type StackId = 'bootstrap' | 'dns' | 'network' | 'data' | 'cluster' | 'edge' | 'argocd' | 'observability' | 'registry' | 'billing';
 
 export interface TiketiStackProps {
   /** Environment name in names, tags and state keys; `account` for account-wide stacks. */

@@ -79,8 +79,14 @@ describe.each(ALL_ENVIRONMENTS)('argocd stack (%s)', (envName) => {
     expect(k8sObject(json(), 'kubernetes_namespace_v1', 'external-dns').config.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
     const argocd = k8sObject(json(), 'kubernetes_namespace_v1', 'argocd').config.metadata.labels;
     expect([argocd['pod-security.kubernetes.io/enforce'], argocd['pod-security.kubernetes.io/warn']]).toEqual(['baseline', 'restricted']);
+    // kube-prometheus-stack: baseline enforced, restricted warned (like argocd); the node agents (node-exporter,
+    // Fluent Bit) need the host: the one privileged namespace.
+    const monitoring = k8sObject(json(), 'kubernetes_namespace_v1', 'monitoring').config.metadata.labels;
+    expect([monitoring['pod-security.kubernetes.io/enforce'], monitoring['pod-security.kubernetes.io/warn']]).toEqual(['baseline', 'restricted']);
+    const agents = k8sObject(json(), 'kubernetes_namespace_v1', 'node-agents').config.metadata.labels;
+    expect([agents['pod-security.kubernetes.io/enforce'], agents['pod-security.kubernetes.io/warn']]).toEqual(['privileged', 'baseline']);
     const names = Object.values(resourcesOf(json(), 'kubernetes_namespace_v1')).map((n: any) => n.metadata.name);
-    expect(names.sort()).toEqual(['argocd', 'external-dns', `tiketi-${envName}`].sort());
+    expect(names.sort()).toEqual(['argocd', 'external-dns', 'monitoring', 'node-agents', `tiketi-${envName}`].sort());
   });
 
   test('no release creates its namespace, and every namespaced release waits for the namespaces', () => {
@@ -124,11 +130,16 @@ describe.each(ALL_ENVIRONMENTS)('argocd stack (%s)', (envName) => {
     expect(a['alb.ingress.kubernetes.io/scheme']).toBe('internet-facing');
     expect(a['alb.ingress.kubernetes.io/listen-ports']).toBe('[{"HTTPS":443}]');
     expect(a['alb.ingress.kubernetes.io/ssl-policy']).toBe('ELBSecurityPolicy-TLS13-1-2-2021-06');
-    expect(a['alb.ingress.kubernetes.io/certificate-arn']).toMatch(/^\$\{aws_acm_certificate_validation\.argocd-certificate/);
+    // Grafana shares this ALB (IngressGroup tiketi-<env>-platform): both certificates on the one HTTPS listener.
+    expect(a['alb.ingress.kubernetes.io/certificate-arn'].split(',')).toEqual([
+      expect.stringMatching(/^\$\{aws_acm_certificate_validation\.argocd-certificate/),
+      expect.stringMatching(/^\$\{aws_acm_certificate_validation\.grafana-certificate/),
+    ]);
+    expect(a['alb.ingress.kubernetes.io/group.name']).toBe(`tiketi-${envName}-platform`);
     expect(a['alb.ingress.kubernetes.io/wafv2-acl-arn']).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-edge\.outputs\.[^}]*regional-waf[^}]*arn\}$/);
     expect(a['alb.ingress.kubernetes.io/inbound-cidrs']).toBe(env.argocd.inboundCidrs.join(','));
     const certificate = Object.values(resourcesOf(json(), 'aws_acm_certificate')) as any[];
-    expect(certificate.map((c) => c.domain_name)).toEqual([env.argocd.hostname]);
+    expect(certificate.map((c) => c.domain_name).sort()).toEqual([env.argocd.hostname, env.observability.grafanaHostname].sort());
   });
 
   test('Argo CD access: local admin off, SSO via Dex GitHub, read-only by default, admin group from settings', () => {
@@ -187,7 +198,7 @@ describe.each(ALL_ENVIRONMENTS)('argocd stack (%s)', (envName) => {
   test('external-dns: Route53, only this environment’s names, TXT owner the cluster, upsert-only in prod', () => {
     const values = release('external-dns').values;
     expect(values.provider).toEqual({ name: 'aws' });
-    expect(values.domainFilters.sort()).toEqual([env.edge.apiDomain, env.argocd.hostname].sort());
+    expect(values.domainFilters.sort()).toEqual([env.edge.apiDomain, env.argocd.hostname, env.observability.grafanaHostname].sort());
     expect(values.txtOwnerId).toMatch(REMOTE_CLUSTER);
     expect(values.policy).toBe(envName === 'prod' ? 'upsert-only' : 'sync');
     expect(values.serviceAccount).toEqual({ create: true, name: 'external-dns' });

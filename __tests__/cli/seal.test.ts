@@ -109,6 +109,31 @@ describe('seal: good paths', () => {
   });
 });
 
+describe('seal: --namespace monitoring (gitops/platform/monitoring)', () => {
+  const MON = (env: string, name: string) => `gitops/platform/monitoring/overlays/${env}/sealed-secrets/${name}.yaml`;
+  test('seals for monitoring/<name> into the monitoring overlay, listed in its kustomization, and renders there', async () => {
+    const result = await run(seal, project.root, ['prod', 'grafana-admin', '--namespace', 'monitoring'], 'admin-user=admin\nadmin-password=pw\n');
+    expect(result.code).toBe(0);
+    expect(result.stdout[0]).toMatch(/strict scope monitoring\/grafana-admin, .*\(gitops\/platform\/monitoring\/overlays\/prod\/sealed-secrets\/grafana-admin\.yaml\)$/);
+    const sealed = parse(project.read(MON('prod', 'grafana-admin'))) as Sealed;
+    expect(sealed.metadata).toMatchObject({ name: 'grafana-admin', namespace: 'monitoring' });
+    expect(await unsealAll(sealed, keys.decryptionKey)).toEqual({ 'admin-password': 'pw', 'admin-user': 'admin' });
+    expect(parse(project.read('gitops/platform/monitoring/overlays/prod/sealed-secrets/kustomization.yaml')).resources).toEqual(['grafana-admin.yaml']);
+    const value = Buffer.from(sealed.spec.encryptedData['admin-password'], 'base64');
+    await expect(hybridDecrypt(keys.decryptionKey, value, Buffer.from('tiketi-prod/grafana-admin'))).rejects.toThrow();
+  });
+
+  test('--namespace of the environment itself is the default folder; any other namespace is refused, nothing written', async () => {
+    expect((await run(seal, project.root, ['prod', 'tiketi-secrets', 'A=b', '--namespace', 'tiketi-prod'])).code).toBe(0);
+    expect(readSealed(project, 'prod').metadata.namespace).toBe('tiketi-prod');
+    const before = project.snapshot();
+    const result = await run(seal, project.root, ['prod', 'x', 'A=b', '--namespace', 'kube-system']);
+    expect(result.code).toBe(2);
+    expect(result.stderr[0]).toBe('seal: --namespace "kube-system": expected tiketi-prod or monitoring');
+    expect(project.snapshot()).toEqual(before);
+  });
+});
+
 describe('seal: compatibility with the upstream format, proven by independent implementations', () => {
   // Ciphertexts made by the upstream Go HybridEncrypt itself (fixture header says how): the test decryptor
   // must open them, so it decrypts the upstream format, and seal's output is checked with that decryptor.

@@ -23,6 +23,9 @@ describe('npm run teardown', () => {
     before(calls, /delete application tiketi-root/, /delete applicationset tiketi-dev/);
     before(calls, /delete applicationset tiketi-dev/, /wait --for=delete application\/tiketi-dev/);
     before(calls, /wait --for=delete application\/tiketi-dev/, /delete ingress --all --all-namespaces/);
+    // The platform Applications too (self-heal would re-create Grafana's Ingress and the monitoring volumes).
+    before(calls, /delete application monitoring logging monitoring-crds/, /delete ingress --all --all-namespaces/);
+    before(calls, /delete prometheus,alertmanager --all/, /delete pvc --all --all-namespaces/);
     // Ingresses (ALBs) and claims (EBS volumes) go while their controllers still run, i.e. before argocd is destroyed.
     before(calls, /delete ingress --all --all-namespaces/, /^sleep 90000$/);
     before(calls, /^sleep 90000$/, /cdktf destroy argocd/);
@@ -32,6 +35,9 @@ describe('npm run teardown', () => {
     // Stacks: each before the one it reads.
     before(calls, /cdktf destroy argocd/, /cdktf destroy data/);
     before(calls, /cdktf destroy argocd/, /cdktf destroy edge/);
+    // argocd reads observability (its alarm topic); observability reads network, data, edge and cluster.
+    before(calls, /cdktf destroy argocd/, /cdktf destroy observability/);
+    for (const read of ['edge', 'data', 'cluster', 'network']) before(calls, /cdktf destroy observability/, new RegExp(`cdktf destroy ${read}`));
     before(calls, /cdktf destroy data/, /cdktf destroy cluster/);
     before(calls, /cdktf destroy cluster/, /cdktf destroy network/);
     expect(calls[calls.length - 1]).toBe('run npx cdktf destroy network --auto-approve [TIKETI_ENV=dev]');

@@ -112,12 +112,12 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     }
   });
 
-  test('external-dns may change only this environment API names and its Argo CD host', () => {
+  test('external-dns may change only this environment API names, its Argo CD host and its Grafana host', () => {
     const policy = Object.values(resourcesOf(json(), 'aws_iam_role_policy')).find((p: any) => p.role.includes('externalDns')) as any;
     const names = JSON.parse(policy.policy).Statement[0].Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames'];
-    expect(names).toContain(env.edge.apiDomain);
-    expect(names).toContain(env.argocd.hostname);
-    expect(names.every((n: string) => n.endsWith(env.edge.apiDomain) || n.endsWith(env.argocd.hostname))).toBe(true);
+    const hosts = [env.edge.apiDomain, env.argocd.hostname, env.observability.grafanaHostname];
+    for (const host of hosts) expect(names).toContain(host);
+    expect(names.every((n: string) => hosts.some((host) => n.endsWith(host)))).toBe(true);
   });
 
   test('outputs for the argocd stack', () => {

@@ -31,7 +31,7 @@ beforeAll(() => {
     const appSet = one(objects, 'ApplicationSet');
     const overlay = kustomize(path.join(GITOPS_DIR, 'overlays', env)).objects;
     argo[env] = {
-      project: one(objects, 'AppProject'),
+      project: one(objects.filter((o) => o.metadata.name === 'tiketi'), 'AppProject'),
       appSet,
       app: generateApplication(appSet, sampleCluster(env)),
       root: one(readManifests(path.join(GITOPS_DIR, 'argocd', env, 'root-app.yaml')), 'Application'),

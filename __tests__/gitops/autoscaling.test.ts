@@ -7,6 +7,7 @@
 import * as path from 'path';
 import { ENVIRONMENTS as SETTINGS } from '../../config/environments';
 import { INSTANCE_NETWORK_LIMITS, maxPods } from '../../config/capacity';
+import { observabilityFootprint } from '../../config/observability';
 import { ENVIRONMENTS, ENV_NAMES, GITOPS_DIR, type EnvName } from './helpers/facts';
 import { kustomize, ofKind, type Manifest } from './helpers/manifests';
 
@@ -16,10 +17,17 @@ import { kustomize, ofKind, type Manifest } from './helpers/manifests';
  *   ebs-csi-node) = 4 pods and about 250m CPU of requests, plus EKS's kube-reserved CPU (70m on 2 vCPUs);
  * - per cluster: the controllers of the argocd stack (Argo CD in HA, Sealed Secrets, AWS Load Balancer
  *   Controller, external-dns, cluster-autoscaler) and CoreDNS, metrics-server, EBS CSI controller:
- *   30 pods and 2 vCPU of requests.
+ *   30 pods and 2 vCPU of requests;
+ * - the observability platform (config/observability.ts, the table the values files are tested against):
+ *   node-exporter and Fluent Bit on every node, Prometheus, Alertmanager, Grafana, kube-state-metrics and
+ *   the operator once.
  */
 const PER_NODE = { pods: 4, cpuMillis: 250 + 70 };
 const PER_CLUSTER = { pods: 30, cpuMillis: 2000 };
+const platformOf = (env: EnvName) => {
+  const o = observabilityFootprint(SETTINGS[env]);
+  return { perNode: { pods: PER_NODE.pods + o.perNode.pods, cpuMillis: PER_NODE.cpuMillis + o.perNode.cpuMillis }, perCluster: { pods: PER_CLUSTER.pods + o.perCluster.pods, cpuMillis: PER_CLUSTER.cpuMillis + o.perCluster.cpuMillis } };
+};
 /** Each Deployment may run one extra pod during a rollout (maxSurge: 1). */
 const SURGE = 1;
 
@@ -30,8 +38,9 @@ function replicaCeiling(env: EnvName, deployments: Manifest[]): { ceiling: numbe
   const { nodeGroup, prefixDelegation } = SETTINGS[env].cluster;
   const type = nodeGroup.instanceTypes[0];
   const nodes = nodeGroup.maxSize;
-  const podSlots = nodes * (maxPods(type, prefixDelegation) - PER_NODE.pods) - PER_CLUSTER.pods;
-  const cpu = nodes * (INSTANCE_NETWORK_LIMITS[type].vcpus * 1000 - PER_NODE.cpuMillis) - PER_CLUSTER.cpuMillis;
+  const { perNode, perCluster } = platformOf(env);
+  const podSlots = nodes * (maxPods(type, prefixDelegation) - perNode.pods) - perCluster.pods;
+  const cpu = nodes * (INSTANCE_NETWORK_LIMITS[type].vcpus * 1000 - perNode.cpuMillis) - perCluster.cpuMillis;
   const perPodCpu = Math.max(...deployments.map((d) => cpuMillis(d.spec.template.spec.containers[0].resources.requests.cpu)));
   const services = deployments.length;
   const byPods = Math.floor(podSlots / services) - SURGE;

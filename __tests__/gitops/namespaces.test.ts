@@ -27,10 +27,17 @@ describe('gitops/local/kind: dev on a bare kind cluster', () => {
     expect([...names]).toEqual([secrets[0].metadata.name]);
   });
 
-  test('is the dev overlay plus namespace and Secret, nothing else', () => {
+  test('applies on a bare kind cluster: no object of the Prometheus Operator CRDs (the dev overlay\'s are left out)', () => {
+    expect(objects().filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/')).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+    expect(kustomize(path.join(GITOPS_DIR, 'overlays', 'dev')).objects.filter((o) => o.apiVersion.startsWith('monitoring.coreos.com/')).length).toBe(2);
+  });
+
+  test('is the dev overlay plus namespace and Secret, less the monitoring objects, nothing else', () => {
     const dev = kustomize(path.join(GITOPS_DIR, 'overlays', 'dev')).objects;
     const key = (o: Manifest) => `${o.kind}/${o.metadata.name}`;
     const extra = objects().map(key).filter((k) => !dev.map(key).includes(k));
+    const missing = dev.map(key).filter((k) => !objects().map(key).includes(k));
+    expect(missing.sort()).toEqual(['PrometheusRule/tiketi-services', 'ServiceMonitor/tiketi-services']);
     expect(extra.sort()).toEqual(['Namespace/tiketi-dev', `Secret/${ofKind(objects(), 'Secret')[0].metadata.name}`].sort());
   });
 });
@@ -95,14 +102,14 @@ describe.each(ENV_NAMES)('%s: orphaned resources', (env) => {
   };
 
   test('nothing that Terraform or a controller owns in the namespace is reported as orphaned', () => {
-    const project = argocd().find((o) => o.kind === 'AppProject') as Manifest;
+    const project = argocd().find((o) => o.kind === 'AppProject' && o.metadata.name === 'tiketi') as Manifest;
     expect(project.spec.orphanedResources.warn).toBe(true);
     const t = tracked();
     expect(orphans(project, t, othersInNamespace(env, t))).toEqual([]);
   });
 
   test('fixtures: without the ignore list, Terraform\'s ConfigMap (and PVCs, once allowed) would warn on every refresh', () => {
-    const project = structuredClone(argocd().find((o) => o.kind === 'AppProject') as Manifest);
+    const project = structuredClone(argocd().find((o) => o.kind === 'AppProject' && o.metadata.name === 'tiketi') as Manifest);
     project.spec.orphanedResources.ignore = [];
     project.spec.namespaceResourceWhitelist.push({ group: '', kind: 'PersistentVolumeClaim' });
     const t = tracked();

@@ -174,3 +174,104 @@ test('IPv6 entries are ignored in an IPv4 cluster, and the IPv4 Pod Identity add
   expect(evaluate(w, { pod: 'backend' }, { ip: '169.254.170.23', port: 80 }).allowed).toBe(true);
   expect(evaluate(w, { pod: 'backend' }, { ip: '169.254.170.23', port: 2703 }).allowed).toBe(false); // the agent's probe port is not for pods
 });
+
+/**
+ * The monitoring and logging namespaces beside the environment's (gitops/platform): the pods of the chart
+ * as its values label them (tiketi.com/monitoring-role) with the ports the operator and charts open, Fluent
+ * Bit as rendered, and the platform controllers Terraform installs (namespaces without policies). The policy:
+ * Prometheus reaches every scrape port; Grafana its datasources; Alertmanager its peers; the ALB Grafana;
+ * nothing else gets in.
+ */
+describe.each(ENV_NAMES)('%s: monitoring flows', (env) => {
+  const pod = (name: string, labels: Record<string, string>, ports: [string, number, ('TCP' | 'UDP')?][]): Manifest =>
+    ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name }, spec: { template: { metadata: { labels }, spec: { containers: [{ name: 'c', ports: ports.map(([n, p, proto]) => ({ name: n, containerPort: p, protocol: proto ?? 'TCP' })) }] } } } }) as Manifest;
+  const role = (r: string) => ({ 'tiketi.com/monitoring-role': r });
+  const CHART_PODS = [
+    pod('prometheus', role('prometheus'), [['web', 9090], ['reloader-web', 8080]]),
+    pod('alertmanager', role('alertmanager'), [['http-web', 9093], ['mesh-tcp', 9094], ['mesh-udp', 9094, 'UDP'], ['reloader-web', 8080]]),
+    pod('grafana', role('grafana'), [['grafana', 3000]]),
+    pod('kube-state-metrics', role('kube-state-metrics'), [['http', 8080], ['metrics', 8081]]),
+    pod('operator', role('operator'), [['http', 8080]]),
+  ];
+  const CONTROLLERS: [string, string, Manifest][] = [
+    ['argocd', 'argocd', pod('argocd-application-controller', { 'app.kubernetes.io/part-of': 'argocd' }, [['metrics', 8082]])],
+    ['kube-system', 'kube-system', pod('aws-load-balancer-controller', { 'app.kubernetes.io/name': 'aws-load-balancer-controller' }, [['metrics-server', 8080]])],
+    ['kube-system', 'kube-system-2', pod('coredns-metrics', { 'k8s-app': 'kube-dns' }, [['metrics', 9153]])],
+    ['external-dns', 'external-dns', pod('external-dns', { 'app.kubernetes.io/name': 'external-dns' }, [['http', 7979]])],
+  ];
+
+  function platformWorld(): World {
+    const a = addresses(env);
+    const base = world(env);
+    const prefix = (third: number) => a.podPrefix.split('.').slice(0, 2).concat(String(Number(a.podPrefix.split('.')[2]) + third)).join('.');
+    const monitoring = kustomize(path.join(GITOPS_DIR, 'platform', 'monitoring', 'overlays', env)).objects;
+    const logging = kustomize(path.join(GITOPS_DIR, 'platform', 'logging', 'overlays', env)).objects;
+    const mon = worldOf([...CHART_PODS, ...monitoring], 'monitoring', {}, { nodeIP: a.node, podCidrPrefix: prefix(1) });
+    const agents = worldOf(logging, 'node-agents', {}, { nodeIP: a.node, podCidrPrefix: prefix(2) });
+    const others = CONTROLLERS.map(([ns, , obj], i) => worldOf([obj], ns, {}, { nodeIP: a.node, podCidrPrefix: prefix(3 + i) }));
+    const notCoreDns = (w: World) => w.pods.filter((p) => p.name !== 'coredns');
+    return {
+      ...base,
+      namespaces: { ...base.namespaces, ...mon.namespaces, ...agents.namespaces, ...Object.assign({}, ...others.map((w) => w.namespaces)) },
+      pods: [...base.pods, ...notCoreDns(mon), ...notCoreDns(agents), ...others.flatMap(notCoreDns)],
+      policies: [...base.policies, ...mon.policies, ...agents.policies],
+    };
+  }
+
+  test('Prometheus scrapes every target; Grafana reads Prometheus and Alertmanager; the ALB reaches Grafana; nothing else in the matrix', () => {
+    const w = platformWorld();
+    const a = addresses(env);
+    const otherNode = hostIn(SETTINGS[env].network.privateSubnetCidrs[1], 7);
+    const ip = (name: string) => w.pods.find((p) => p.name === name)!.ip;
+    const targets: [string, string, number, ('TCP' | 'UDP')?][] = [
+      ...SERVICES.flatMap((s): [string, string, number][] => [[`${s}:9464`, s, 9464], [`${s}:3000`, s, 3000]]),
+      ['prometheus:9090', 'prometheus', 9090], ['prometheus:8080', 'prometheus', 8080],
+      ['alertmanager:9093', 'alertmanager', 9093], ['alertmanager:8080', 'alertmanager', 8080], ['alertmanager:9094', 'alertmanager', 9094], ['alertmanager:9094/udp', 'alertmanager', 9094, 'UDP'],
+      ['grafana:3000', 'grafana', 3000], ['kube-state-metrics:8080', 'kube-state-metrics', 8080], ['kube-state-metrics:8081', 'kube-state-metrics', 8081], ['operator:8080', 'operator', 8080],
+      ['fluent-bit:2020', 'fluent-bit', 2020], ['argocd-application-controller:8082', 'argocd-application-controller', 8082],
+      ['aws-load-balancer-controller:8080', 'aws-load-balancer-controller', 8080], ['coredns:9153', 'coredns-metrics', 9153], ['external-dns:7979', 'external-dns', 7979],
+    ];
+    const nodeTargets: [string, number][] = [['node:10250', 10250], ['node:9100', 9100]];
+    const sources = ['prometheus', 'alertmanager', 'grafana', 'kube-state-metrics', 'operator', 'fluent-bit', 'backend', 'auth-service'];
+    const allowed: string[] = [];
+    const nsOf = (name: string) => w.pods.find((p) => p.name === name)!.namespace;
+    const guarded = (target: string) => ['monitoring', 'node-agents', ENVIRONMENTS[env].namespace].includes(nsOf(target));
+    for (const src of [...sources, 'alb']) {
+      const from = src === 'alb' ? { ip: a.alb } : { pod: src };
+      const tiketi = (SERVICES as readonly string[]).includes(src);
+      for (const [name, target, port, protocol] of targets) {
+        // Prometheus against everything; the others against the namespaces that have policies (the flows
+        // between the services themselves are the environment test's above)
+        if (src !== 'prometheus' && !guarded(target)) continue;
+        if (tiketi && nsOf(target) === ENVIRONMENTS[env].namespace && port !== 9464) continue;
+        if (evaluate(w, from, { ip: ip(target), port, protocol }).allowed) allowed.push(`${src} -> ${name}`);
+      }
+      if (src !== 'alb') for (const [name, port] of nodeTargets) if (evaluate(w, from, { ip: otherNode, port }).allowed) allowed.push(`${src} -> ${name}`);
+    }
+    const scrapes = ['prometheus:9090', 'prometheus:8080', 'alertmanager:9093', 'alertmanager:8080', 'grafana:3000', 'kube-state-metrics:8080', 'kube-state-metrics:8081', 'operator:8080', 'fluent-bit:2020',
+      'argocd-application-controller:8082', 'aws-load-balancer-controller:8080', 'coredns:9153', 'external-dns:7979', 'node:10250', 'node:9100', ...SERVICES.map((s) => `${s}:9464`)];
+    const expected = [
+      ...scrapes.map((t) => `prometheus -> ${t}`),
+      // backend's 3000 takes any source by design (the ALB's ip targets): Prometheus may reach it like the internet does
+      'prometheus -> backend:3000',
+      'grafana -> prometheus:9090', 'grafana -> alertmanager:9093',
+      'alertmanager -> alertmanager:9094', 'alertmanager -> alertmanager:9094/udp',
+      'alb -> grafana:3000', 'alb -> backend:3000',
+    ];
+    expect(allowed.sort()).toEqual(expected.sort());
+  });
+
+  test('fixture: without the services\' scrape policy, Prometheus cannot reach their metrics (default deny)', () => {
+    const w = platformWorld();
+    const broken = { ...w, policies: w.policies.filter((p) => p.metadata.name !== 'allow-prometheus-scrape') };
+    const backend = w.pods.find((p) => p.name === 'backend')!;
+    expect(evaluate(broken, { pod: 'prometheus' }, { ip: backend.ip, port: 9464 })).toEqual({ allowed: false, at: 'ingress' });
+  });
+
+  test('fixture: a named port in the Grafana ingress rule (no pod peer): the controller drops the rule and the ALB loses Grafana', () => {
+    const w = platformWorld();
+    const policies = structuredClone(w.policies);
+    policies.find((p) => p.metadata.name === 'allow-grafana')!.spec.ingress[0].ports = [{ port: 'grafana', protocol: 'TCP' }];
+    expect(evaluate({ ...w, policies }, { ip: addresses(env).alb }, { ip: w.pods.find((p) => p.name === 'grafana')!.ip, port: 3000 })).toEqual({ allowed: false, at: 'ingress' });
+  });
+});

@@ -7,10 +7,12 @@ import * as path from 'path';
 import { ENV_NAMES, GITOPS_DIR, REPO_ROOT, sampleCluster, type EnvName } from './helpers/facts';
 import { kustomize, readManifests, ref, type Manifest } from './helpers/manifests';
 import { generateApplication, renderApplicationSource } from './helpers/argocd';
-import { KINDS_WITHOUT_MODEL, UNCHECKED_FIELDS, modelFor, validateStrict } from './helpers/strict-schema';
+import { FREE_FORM_FIELDS, KINDS_WITHOUT_MODEL, UNCHECKED_FIELDS, modelFor, validateStrict } from './helpers/strict-schema';
 
 interface EnvObjects {
   overlay: Manifest[];
+  /** gitops/platform/{monitoring,logging}/overlays/<env>, as the monitoring and logging Applications sync them. */
+  platform: Manifest[];
   argocd: Manifest[];
   root: Manifest[];
   generated: Manifest[];
@@ -25,6 +27,7 @@ beforeAll(() => {
     const generated = argocd.filter((o) => o.kind === 'ApplicationSet').map((a) => generateApplication(a, sampleCluster(env)));
     rendered[env] = {
       overlay: kustomize(path.join(GITOPS_DIR, 'overlays', env)).objects,
+      platform: ['monitoring', 'logging'].flatMap((p) => kustomize(path.join(GITOPS_DIR, 'platform', p, 'overlays', env)).objects),
       argocd,
       root: readManifests(path.join(GITOPS_DIR, 'argocd', env, 'root-app.yaml')),
       generated,
@@ -44,7 +47,7 @@ afterAll(() => {
 });
 
 describe.each(ENV_NAMES)('%s', (env) => {
-  const sets: (keyof EnvObjects)[] = ['overlay', 'asDeployed', 'argocd', 'root', 'generated'];
+  const sets: (keyof EnvObjects)[] = ['overlay', 'platform', 'asDeployed', 'argocd', 'root', 'generated'];
 
   test.each(sets)('%s objects validate strictly against their schemas', (set) => {
     const objects = rendered[env][set];
@@ -57,7 +60,7 @@ describe.each(ENV_NAMES)('%s', (env) => {
   });
 
   test('every rendered kind has a schema model', () => {
-    const missing = rendered[env].overlay.filter((o) => !modelFor(o) && KINDS_WITHOUT_MODEL[o.kind] === undefined).map(ref);
+    const missing = [...rendered[env].overlay, ...rendered[env].platform].filter((o) => !modelFor(o) && KINDS_WITHOUT_MODEL[o.kind] === undefined).map(ref);
     expect(missing).toEqual([]);
   });
 });
@@ -94,7 +97,7 @@ describe('the strict validator itself', () => {
     expect(() => validateStrict({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } })).toThrow(/no schema model/);
   });
 
-  test.each(UNCHECKED_FIELDS.map((f) => [f.pointer, f]))('unchecked field %s is declared by the model', (_p, field) => {
+  test.each([...UNCHECKED_FIELDS, ...FREE_FORM_FIELDS].map((f) => [f.pointer, f]))('unchecked field %s is declared by the model', (_p, field) => {
     const declaration = fs.readFileSync(path.join(REPO_ROOT, 'node_modules', field.declaredIn), 'utf8');
     expect(declaration).toMatch(new RegExp(`"${field.property}"\\?:`));
   });

@@ -5,6 +5,9 @@
  *  - the Application tiketi-<env> generated from the bridge, its source rendered with Argo CD's
  *    kustomize edits, once with the SealedSecret committed (the intended state) and once without
  *    (today's state until `npm run seal` is run: what the README says happens must be what happens).
+ *  - the root itself across Applications (helpers/root-model.ts): every ServiceMonitor and PrometheusRule,
+ *    of the services and of the monitoring stack, applied only once the Prometheus Operator CRDs are
+ *    Established (the monitoring-crds Application, waited for in an earlier root wave).
  * Each check has a fixture it must fail. `the sync order, per environment` prints the order.
  */
 import * as path from 'path';
@@ -12,6 +15,7 @@ import { ENV_NAMES, ENVIRONMENTS, GITOPS_DIR, SECRET_KEYS, sampleCluster, type E
 import { kustomize, type Manifest } from './helpers/manifests';
 import { commitSealedSecret, generateApplication, renderApplicationSource } from './helpers/argocd';
 import { KIND_ORDER, kindRank, simulateSync, syncOrderProblems, syncOrderTable, syncTasks, type ClusterFacts } from './helpers/sync-model';
+import { kindOf, rootProblems, type ApplicationContent } from './helpers/root-model';
 
 interface Roots {
   argocd: Manifest[];
@@ -173,6 +177,62 @@ describe.each(ENV_NAMES)('%s', (env) => {
       objects.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'uploads', annotations: { [WAVE]: '-3' } }, spec: {} } as Manifest);
       expect(syncOrderProblems(objects, facts()).join('\n')).toMatch(/stops at Sync wave -3: PersistentVolumeClaim\/uploads: Pending/);
     });
+  });
+});
+
+/**
+ * What each Application of the root applies: the rendered source (the ApplicationSet's with the bridge), plus
+ * what the kube-prometheus-stack chart renders with our values (read from its templates at 88.5.3; no Helm
+ * here): the Prometheus and Alertmanager custom resources and its ServiceMonitors. monitoring-crds installs
+ * the CRDs of the chart's crds/ directory at that version.
+ */
+const CHART_CUSTOM_RESOURCES = ['monitoring.coreos.com/Prometheus', 'monitoring.coreos.com/Alertmanager', 'monitoring.coreos.com/ServiceMonitor'];
+const OPERATOR_CRDS = ['Alertmanager', 'AlertmanagerConfig', 'PodMonitor', 'Probe', 'PrometheusAgent', 'Prometheus', 'PrometheusRule', 'ScrapeConfig', 'ServiceMonitor', 'ThanosRuler'].map((k) => `monitoring.coreos.com/${k}`);
+const platformKinds = new Map<string, string[]>();
+const renderedKinds = (env: EnvName, part: 'monitoring' | 'logging'): string[] => {
+  const key = `${env}/${part}`;
+  if (!platformKinds.has(key)) platformKinds.set(key, [...new Set(kustomize(path.join(GITOPS_DIR, 'platform', part, 'overlays', env)).objects.map(kindOf))]);
+  return platformKinds.get(key)!;
+};
+function contentOf(env: EnvName): (app: Manifest) => ApplicationContent {
+  return (app) => {
+    if (app.metadata.name === 'monitoring-crds') return { applies: [], installsCrdsFor: app.spec.source.helm.valuesObject.crds.enabled ? OPERATOR_CRDS : [] };
+    if (app.metadata.name === 'monitoring') return { applies: [...renderedKinds(env, 'monitoring'), ...CHART_CUSTOM_RESOURCES], installsCrdsFor: [] };
+    if (app.metadata.name === 'logging') return { applies: renderedKinds(env, 'logging'), installsCrdsFor: [] };
+    if (app.metadata.name === `tiketi-${env}`) return { applies: roots[env].withSecret.map(kindOf), installsCrdsFor: [] };
+    throw new Error(`no content model for Application ${app.metadata.name}`);
+  };
+}
+
+describe.each(ENV_NAMES)('%s: the root across its Applications', (env) => {
+  const problems = (objects: Manifest[]) => rootProblems(objects, (appSet) => generateApplication(appSet, sampleCluster(env)), contentOf(env));
+
+  test('every ServiceMonitor, PodMonitor and PrometheusRule is applied after the CRDs are Established; projects first', () => {
+    expect(problems(roots[env].argocd)).toEqual([]);
+  });
+
+  test('fixture: monitoring-crds in the last wave with the rest (nothing waits for the CRDs)', () => {
+    const objects = clone(roots[env].argocd);
+    annotate(find(objects, 'Application', 'monitoring-crds'), { [WAVE]: '0' });
+    expect(problems(objects).join('\n')).toMatch(new RegExp(`Application/tiketi-${env} \\(root wave 0\\) applies monitoring.coreos.com/ServiceMonitor before its CRD is sure to be Established`));
+  });
+
+  test('fixture: the CRDs synced by hand (the root would wait forever)', () => {
+    const objects = clone(roots[env].argocd);
+    delete find(objects, 'Application', 'monitoring-crds').spec.syncPolicy.automated;
+    expect(problems(objects).join('\n')).toMatch(/Application\/monitoring-crds \(root wave -1\) syncs by hand/);
+  });
+
+  test('fixture: the CRDs left out of the chart values (crds.enabled false)', () => {
+    const objects = clone(roots[env].argocd);
+    find(objects, 'Application', 'monitoring-crds').spec.source.helm.valuesObject.crds.enabled = false;
+    expect(problems(objects).join('\n')).toMatch(/applies monitoring.coreos.com\/PrometheusRule, whose CRD no Application of the root installs/);
+  });
+
+  test('fixture: the platform AppProject after its Applications', () => {
+    const objects = clone(roots[env].argocd);
+    annotate(find(objects, 'AppProject', 'platform'), { [WAVE]: '1' });
+    expect(problems(objects).join('\n')).toMatch(/Application\/monitoring-crds \(root wave -1\) uses AppProject platform, created later/);
   });
 });
 

@@ -73,8 +73,8 @@ describe('the real app', () => {
     // Every stack of the app is checked in exactly one scope; only registry and bootstrap are account-wide.
     const appStacks = App.of(stacks.network).node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id).sort();
     expect([...report.scopes[0].stacks, ...report.scopes[1].stacks].sort()).toEqual(appStacks);
-    expect(report.scopes[1].stacks).toEqual(['registry', 'dns', 'bootstrap']);
-    expect(report.scopes[0].stacks).toEqual(['network', 'cluster', 'data', 'edge', 'argocd']);
+    expect(report.scopes[1].stacks).toEqual(['registry', 'dns', 'billing', 'bootstrap']);
+    expect(report.scopes[0].stacks).toEqual(['network', 'cluster', 'data', 'edge', 'observability', 'argocd']);
     for (const scope of report.scopes) {
       expect(scope.checks.filter((c) => c.status === 'failed')).toEqual([]);
       expect(scope.exceptionProblems).toEqual([]);

@@ -39,7 +39,7 @@ describe('npm run policy', () => {
     // The environment's stacks (the argocd stack joins them when it lands), then the account-wide ones.
     expect(stdout.filter((l) => /^(environment|the account-wide stacks)/.test(l)).map((l) => l.replace(/ \(.*/, ''))).toEqual([
       expect.stringMatching(/^environment prod: stacks network, cluster, data, edge(, [a-z]+)*$/),
-      'the account-wide stacks: stacks registry, dns, bootstrap',
+      'the account-wide stacks: stacks registry, dns, billing, bootstrap',
     ]);
     expect(stdout).toContainEqual(expect.stringMatching(/^RDS\.5 +passed +data\/aws_db_instance\.postgres_instance_919E2690$/));
     // Excepted rows give the resources, the reason and the settings field (which findings are excepted changes as

@@ -58,7 +58,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvFacts> = {
   },
   staging: {
     ...fromSettings('staging'),
-    replicas: { min: 2, max: 6 },
+    replicas: { min: 2, max: 5 },
     pdbPerDeployment: false,
     selfContained: false,
   },

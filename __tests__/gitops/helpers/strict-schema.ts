@@ -13,6 +13,9 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { StatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
+import { DaemonSet } from 'kubernetes-models/apps/v1/DaemonSet';
+import { ClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import { ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -22,6 +25,9 @@ import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/App
 import { ApplicationSet } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSet';
 import { AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/AppProject';
 import { SealedSecret } from '@kubernetes-models/sealed-secrets/bitnami.com/v1alpha1/SealedSecret';
+import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor';
+import { PodMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PodMonitor';
+import { PrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { Manifest } from './manifests';
 
 /** A kubernetes-models class: static apiVersion/kind, and `prototype.validate` set by `setValidateFunc`. */
@@ -33,8 +39,10 @@ interface ModelClass {
 
 const MODELS: readonly ModelClass[] = [
   Namespace, ConfigMap, Secret, Service, ServiceAccount,
-  Deployment, StatefulSet, Job, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, NetworkPolicy,
+  Deployment, StatefulSet, DaemonSet, Job, HorizontalPodAutoscaler, PodDisruptionBudget, Ingress, NetworkPolicy,
+  ClusterRole, ClusterRoleBinding,
   Application, ApplicationSet, AppProject, SealedSecret,
+  ServiceMonitor, PodMonitor, PrometheusRule,
 ];
 
 /**
@@ -60,6 +68,21 @@ export const UNCHECKED_FIELDS: readonly { kind: string; pointer: string; declare
     pointer: '/spec/roles/*/description',
     declaredIn: '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ProjectRole.d.ts',
     property: 'description',
+  },
+];
+
+/**
+ * Properties whose schema is free-form (`x-kubernetes-preserve-unknown-fields`): what is below them is
+ * not the model's to check. Each is checked elsewhere, named in `checkedBy`; the declaration test holds
+ * them to the model like UNCHECKED_FIELDS.
+ */
+export const FREE_FORM_FIELDS: readonly { kind: string; pointer: string; declaredIn: string; property: string; checkedBy: string }[] = [
+  {
+    kind: 'Application',
+    pointer: '/spec/source/helm/valuesObject',
+    declaredIn: '@kubernetes-models/argo-cd/argoproj.io/v1alpha1/ApplicationSourceHelm.d.ts',
+    property: 'valuesObject',
+    checkedBy: '__tests__/observability/chart-values.test.ts (every key against the pinned chart\'s values)',
   },
 ];
 
@@ -95,15 +118,16 @@ function tracked<T>(value: T, pointer: string, read: Set<string>): T {
 
 const generic = (pointer: string): string => pointer.replace(/\/\d+(?=\/|$)/g, '/*');
 
-function unknownFields(value: unknown, pointer: string, read: Set<string>, unchecked: Set<string>, out: string[]): void {
+function unknownFields(value: unknown, pointer: string, read: Set<string>, unchecked: Set<string>, out: string[], freeForm: Set<string> = new Set()): void {
   if (!isContainer(value)) return;
+  if (freeForm.has(generic(pointer))) return;
   for (const [key, child] of Object.entries(value)) {
     const childPointer = `${pointer}/${escape(key)}`;
     if (!Array.isArray(value) && !read.has(childPointer) && !unchecked.has(generic(childPointer))) {
       out.push(childPointer);
       continue;
     }
-    unknownFields(child, childPointer, read, unchecked, out);
+    unknownFields(child, childPointer, read, unchecked, out, freeForm);
   }
 }
 
@@ -123,6 +147,7 @@ export function validateStrict(obj: Manifest): StrictResult {
   }
   const unknown: string[] = [];
   const unchecked = new Set(UNCHECKED_FIELDS.filter((f) => f.kind === obj.kind).map((f) => f.pointer));
-  unknownFields(obj, '', read, unchecked, unknown);
+  const freeForm = new Set(FREE_FORM_FIELDS.filter((f) => f.kind === obj.kind).map((f) => f.pointer));
+  unknownFields(obj, '', read, unchecked, unknown, freeForm);
   return { schemaErrors, unknownFields: unknown };
 }

@@ -60,7 +60,8 @@ export function defaultAssumptions(): Assumptions {
 export function logGroupKind(name: string): 'flow' | 'eks' | 'rds' | 'elasticache' | 'waf' | 'containers' | 'other' {
   if (name.startsWith('aws-waf-logs-')) return 'waf';
   if (name.startsWith('/aws/vpc/') || /flow-?logs?/.test(name)) return 'flow';
-  if (name.startsWith('/aws/containerinsights/')) return 'containers';
+  // Container Insights, or the observability stack's Fluent Bit group `/aws/eks/<cluster>/containers`.
+  if (name.startsWith('/aws/containerinsights/') || /^\/aws\/eks\/[^/]+\/containers$/.test(name)) return 'containers';
   if (name.startsWith('/aws/eks/')) return 'eks';
   if (name.startsWith('/aws/rds/')) return 'rds';
   if (name.startsWith('/aws/elasticache/')) return 'elasticache';

@@ -18,6 +18,7 @@ export const CATEGORIES = [
   'KMS keys',
   'Secrets Manager',
   'CloudWatch Logs',
+  'CloudWatch alarms',
   'WAF',
   'Route 53',
   'ECR',

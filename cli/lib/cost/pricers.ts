@@ -292,10 +292,28 @@ const ssmParameter: Pricer = (r) => {
   return [unpriced(r, 'Other', `SSM parameter ${r.config.name ?? r.name} (${tier})`, `no ${tier}-tier parameter price in the table`)];
 };
 
+/**
+ * A CloudWatch alarm is billed per alarm metric a month: one for a metric alarm, one per metric of a metric
+ * math expression, and (Metrics Insights) one per metric the query reads; an alarm with a 10-second period
+ * is high resolution, whose price is not in the table.
+ */
+const metricAlarm: Pricer = (r, ctx) => {
+  const queries = literalList(r.config.metric_query) as Record<string, any>[] | undefined;
+  const metrics = queries ? queries.filter((q) => q.metric !== undefined).length : 1;
+  const insights = (queries ?? []).some((q) => typeof q.expression === 'string' && /^\s*SELECT\b/i.test(q.expression));
+  const periods = queries ? queries.map((q) => block(q.metric)?.period ?? q.period) : [r.config.period];
+  const name = typeof r.config.alarm_name === 'string' ? r.config.alarm_name : r.name;
+  if (periods.some((p) => typeof p === 'number' && p < 60)) return [unpriced(r, 'CloudWatch alarms', `alarm ${name}`, 'high-resolution alarm (period under 60 s): no price row')];
+  const count = Math.max(metrics, 1);
+  const what = insights ? ' (Metrics Insights: priced as the one metric it usually reads)' : count > 1 ? ` (metric math over ${count} metrics)` : '';
+  return [charge(r, ctx, { category: 'CloudWatch alarms', description: `alarm ${name}${what}`, priceId: 'cloudwatch.alarm', unit: 'month', quantity: count })];
+};
+
 /** The registry: resource type → pricer. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
   aws_cloudfront_distribution: distribution,
   aws_cloudwatch_log_group: logGroup,
+  aws_cloudwatch_metric_alarm: metricAlarm,
   aws_db_instance: dbInstance,
   aws_ecr_repository: ecrRepository,
   aws_eip: eip,
