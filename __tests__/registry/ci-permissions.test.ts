@@ -291,6 +291,8 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
   aws_iam_policy_data: (b) => [needs(b).read(['iam:GetPolicy', 'iam:GetPolicyVersion'], literal(b.config.arn, BOUNDARY_ARN).replace(/\$\{[^}]+\}/, ACCOUNT), { tags: 'none' })],
   aws_iam_role_data: (b) => [needs(b).read(['iam:GetRole'], `arn:aws:iam::${ACCOUNT}:role/${b.config.name}`, { tags: 'none' })],
   aws_route53_zone_data: (b) => [needs(b).read(['route53:ListHostedZones']), needs(b).read(['route53:GetHostedZone', 'route53:ListTagsForResource'], 'arn:aws:route53:::hostedzone/Z0123456789TIKETI', { tags: 'none' })],
+  // The version list (metadata, no value) whose AWSCURRENT time is the write-only Secrets' data_wo_revision.
+  aws_secretsmanager_secret_versions_data: (b) => [needs(b).read(['secretsmanager:ListSecretVersionIds'], needs(b).arn('secretsmanager', `secret:${b.config.secret_id}-AbCdEf`))],
   aws_ssm_parameter_data: (b) => [needs(b).read(['ssm:GetParameter'], `arn:aws:ssm:${b.region}::parameter${b.config.name}`, { tags: 'none' })],
   // ---- ephemeral: the argocd stack reads secret values during plan AND apply
   aws_secretsmanager_secret_version_ephemeral: (b) => {
