@@ -85,6 +85,8 @@ export class ClusterStack extends TiketiStack {
       clusterName: this.cluster.clusterName,
       namePrefix: name,
       name: 'general',
+      // The cluster's version, from the same setting: an upgrade moves the control plane, then the nodes.
+      kubernetesVersion: settings.kubernetesVersion,
       subnetIds: props.vpc.privateSubnetIds,
       instanceTypes: group.instanceTypes,
       minSize: group.minSize,

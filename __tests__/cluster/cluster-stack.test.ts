@@ -26,6 +26,9 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     const settings = env.cluster.nodeGroup;
     expect(group.scaling_config).toEqual({ min_size: settings.minSize, desired_size: settings.desiredSize, max_size: settings.maxSize });
     expect(group.instance_types).toEqual(settings.instanceTypes);
+    // The nodes follow the control plane: the same setting, so an upgrade of one is an upgrade of both.
+    expect(group.version).toBe(env.cluster.kubernetesVersion);
+    expect(group.version).toBe(onlyResource(json(), 'aws_eks_cluster').version);
     expect(onlyResource(json(), 'aws_launch_template').block_device_mappings[0].ebs.volume_size).toBe(settings.diskSizeGb);
     expect(group.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_eks_addon\..*vpc-cni/)]));
   });
