@@ -145,7 +145,7 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     const tags = Object.fromEntries(group.tag.map((t: any) => [t.key, t.value]));
     expect(tags).toMatchObject({ 'tiketi:role': 'api-access', Environment: envName, Project: 'tiketi', Stack: 'cluster' });
     expect(resourcesOf(json(), 'aws_instance')).toEqual({});
-    expect(json().output.api_access_autoscaling_group_name.value).toMatch(/^\$\{aws_autoscaling_group\./);
+    expect(json().output!.api_access_autoscaling_group_name.value).toMatch(/^\$\{aws_autoscaling_group\./);
   });
 
   test('uses only the AWS provider', () => {
