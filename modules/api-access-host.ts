@@ -117,7 +117,7 @@ export class ApiAccessHost extends Construct {
       updateDefaultVersion: true,
       imageId: ami.value,
       instanceType: props.instanceType ?? 't4g.nano',
-      iamInstanceProfile: { arn: profile.arn },
+      iamInstanceProfile: { name: profile.name },
       // EC2.8/EC2.170: session tokens required; hop limit 1: nothing in a container on the host reaches IMDS.
       metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1, instanceMetadataTags: 'disabled' },
       // The interface carries the group and refuses a public address whatever the subnet says (EC2.25).

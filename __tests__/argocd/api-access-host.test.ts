@@ -55,7 +55,7 @@ describe('ApiAccessHost', () => {
     expect(template.instance_type).toBe('t4g.nano');
     expect(template.image_id).toMatch(/^\$\{data\.aws_ssm_parameter\.host_ami_[^.]+\.value\}$/);
     expect(template.lifecycle.ignore_changes).toEqual(['image_id']);
-    expect(template.iam_instance_profile.arn).toMatch(/^\$\{aws_iam_instance_profile\.host_profile_[^.]+\.arn\}$/);
+    expect(template.iam_instance_profile.name).toMatch(/^\$\{aws_iam_instance_profile\.host_profile_[^.]+\.name\}$/);
     expect(Object.values(doc.data.aws_ssm_parameter)).toEqual([expect.objectContaining({ name: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' })]);
   });
 

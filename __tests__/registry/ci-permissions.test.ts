@@ -532,7 +532,7 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
     const n = needs(b);
     const group = n.arn('autoscaling', `autoScalingGroup:0123abcd-0000-4000-8000-000000000000:autoScalingGroupName/${b.config.name}`);
     const template = target(b.env, b.json, b.config.launch_template.id)!;
-    const profile = target(b.env, b.json, template.config.iam_instance_profile.arn)!;
+    const profile = target(b.env, b.json, template.config.iam_instance_profile.name)!;
     const groups: string[] = template.config.network_interfaces.flatMap((ni: any) => ni.security_groups);
     // Creating a group from a launch template, Auto Scaling checks that the caller may launch it: RunInstances
     // on the template and what it launches, CreateTags, PassRole of the instance profile's role.
