@@ -41,7 +41,7 @@ const READ_ONLY_ACCESS: PolicyDocument = {
     {
       Sid: 'ReadOnlyAccessModel',
       Effect: 'Allow',
-      Action: ['acm', 'autoscaling', 'cloudfront', 'ec2', 'eks', 'elasticache', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
+      Action: ['acm', 'autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'elasticloadbalancing', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'sns', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
       Resource: '*',
     },
     { Sid: 'ReadOnlyAccessSecretsManagerModel', Effect: 'Allow', Action: ['secretsmanager:Describe*', 'secretsmanager:GetResourcePolicy', 'secretsmanager:List*'], Resource: '*' },
@@ -150,6 +150,9 @@ const arnsByType: Record<string, (r: { region: string; config: any; id: string }
   aws_elasticache_user: ({ region, config }) => `arn:aws:elasticache:${region}:${ACCOUNT}:user:${config.user_id}`,
   aws_elasticache_user_group: ({ region, config }) => `arn:aws:elasticache:${region}:${ACCOUNT}:usergroup:${config.user_group_id}`,
   aws_vpc_security_group_ingress_rule: ({ region, id }) => `arn:aws:ec2:${region}:${ACCOUNT}:security-group-rule/sgr-${id}`,
+  aws_sns_topic: ({ region, config }) => `arn:aws:sns:${region}:${ACCOUNT}:${config.name}`,
+  aws_cloudwatch_metric_alarm: ({ region, config }) => `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${config.alarm_name}`,
+  aws_db_event_subscription: ({ region, config }) => `arn:aws:rds:${region}:${ACCOUNT}:es:${config.name}`,
 };
 
 /** The resource a reference (`${aws_x.id.attr}`, possibly through remote state) points to, in `env`. */
@@ -469,6 +472,49 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
     ...b.config.user_ids.map((ref: string) => needs(b).change(['elasticache:CreateUserGroup', 'elasticache:ModifyUserGroup'], arnOf(b, ref))),
   ],
   terraform_data: () => [], // Terraform's built-in provider: no AWS call
+
+  // ---- observability: the alarm topics, their alarms and the RDS event subscriptions
+  aws_sns_topic: (b) => {
+    const n = needs(b);
+    const arn = ownArn(b);
+    return [
+      n.read(['sns:GetTopicAttributes', 'sns:ListTagsForResource'], arn),
+      n.create(['sns:CreateTopic', 'sns:TagResource'], arn),
+      n.change(['sns:SetTopicAttributes', 'sns:DeleteTopic'], arn),
+      // An encrypted topic: SNS checks the caller may use the key when the key is set.
+      n.change(['kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt'], arnOf(b, b.config.kms_master_key_id)),
+    ];
+  },
+  aws_sns_topic_policy: (b) => {
+    const n = needs(b);
+    const topic = arnOf(b, b.config.arn);
+    return [n.read(['sns:GetTopicAttributes'], topic), n.change(['sns:SetTopicAttributes'], topic)];
+  },
+  aws_sns_topic_subscription: (b) => {
+    // Subscription calls are authorized against the topic (the subscription has no tags of its own).
+    const n = needs(b);
+    const topic = arnOf(b, b.config.topic_arn);
+    return [
+      n.read(['sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], topic),
+      n.change(['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'], topic),
+    ];
+  },
+  aws_cloudwatch_metric_alarm: (b) => {
+    const n = needs(b);
+    const arn = ownArn(b);
+    return [
+      n.read(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], arn),
+      n.create(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], arn),
+      n.change(['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], arn),
+    ];
+  },
+  aws_db_event_subscription: (b) => [
+    ...rdsLike(b, 'rds', ['DescribeEventSubscriptions'], 'CreateEventSubscription', ['ModifyEventSubscription', 'DeleteEventSubscription', 'AddSourceIdentifierToSubscription', 'RemoveSourceIdentifierFromSubscription']),
+    // RDS checks that it may publish to the topic: the topic's policy (aws_sns_topic_policy), not the caller.
+  ],
+  // The API load balancer is the AWS Load Balancer Controller's: looked up by its tags. ELB's Describe calls
+  // have no resource-level permissions.
+  aws_lbs_data: (b) => [needs(b).read(['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'])],
 
   // ---- cluster
   aws_eks_cluster: (b) => {
@@ -793,8 +839,8 @@ describe.each(ALL_ENVIRONMENTS)('CI permissions for the %s stacks', (env) => {
 
   test('the walk covers every per-environment stack and the types the stacks gained', () => {
     const types = new Set(walked().map((w) => w.type));
-    expect([...new Set(walked().map((w) => w.block.split('/')[0]))].sort()).toEqual(['argocd', 'cluster', 'data', 'edge', 'network']);
-    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_autoscaling_group', 'aws_launch_template', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1']) {
+    expect([...new Set(walked().map((w) => w.block.split('/')[0]))].sort()).toEqual(['argocd', 'cluster', 'data', 'edge', 'network', 'observability']);
+    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_autoscaling_group', 'aws_launch_template', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1', 'aws_sns_topic', 'aws_cloudwatch_metric_alarm', 'aws_db_event_subscription', 'aws_lbs']) {
       expect({ type, walked: types.has(type) }).toEqual({ type, walked: true });
     }
     // The us-east-1 provider's blocks are asked in us-east-1.
