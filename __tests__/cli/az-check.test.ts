@@ -12,7 +12,9 @@ import { runCommand } from '../../cli/lib/command';
 import { kustomize, KubeObject } from '../../cli/lib/gitops-render';
 import { SynthesizedEnvironment, synthEnvironment } from '../../cli/lib/synth-app';
 import { environmentWorkloads } from '../../cli/lib/workloads';
-import { EnvironmentName } from '../../config/settings';
+import { ENVIRONMENTS } from '../../config/environments';
+import { AcceptedAzLoss, EnvironmentName } from '../../config/settings';
+import { problemsOf } from '../support/settings';
 import { fakeIo } from './fakes';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -205,5 +207,29 @@ describe('PDBs and topology spread (the rendered prod overlay)', () => {
     expect(allowedDisruptions(pdb({ maxUnavailable: '10%' }), 3)).toBe(1);
     expect(allowedDisruptions(pdb({ minAvailable: '50%' }), 3)).toBe(1);
     expect(allowedDisruptions(pdb({ minAvailable: 2 }), 2)).toBe(0);
+  });
+});
+
+describe('accepted AZ losses in the settings (validated before anything is synthesized)', () => {
+  const withLosses = (acceptedLosses: AcceptedAzLoss[]) => ({ ...ENVIRONMENTS.prod, availability: { acceptedLosses } });
+
+  test('every accepted loss of staging and prod has a reason naming its setting or the way back', () => {
+    for (const env of ['staging', 'prod'] as const) {
+      for (const loss of ENVIRONMENTS[env].availability.acceptedLosses) expect([env, loss.tier, loss.reason.length >= 40]).toEqual([env, loss.tier, true]);
+    }
+    expect(problemsOf(ENVIRONMENTS.prod)).toEqual([]);
+  });
+
+  test('an unknown tier, an AZ the environment does not use, a missing reason and a duplicate are each refused, naming the field', () => {
+    expect(problemsOf(withLosses([{ tier: 'dns' as never, reason: 'Route 53 is global anyway' }]))).toEqual([expect.stringMatching(/^prod\.availability\.acceptedLosses\[0\]\.tier: got "dns", expected one of "nat", "control-plane", "node-capacity", "services", "postgres", "redis", "load-balancers", "api-access", "monitoring"$/)]);
+    expect(problemsOf(withLosses([{ tier: 'api-access', availabilityZone: 'ap-northeast-2b', reason: 'the host is in the first subnet' }]))).toEqual([
+      'prod.availability.acceptedLosses[0].availabilityZone: got "ap-northeast-2b", expected one of "ap-northeast-2a", "ap-northeast-2c"',
+    ]);
+    expect(problemsOf(withLosses([{ tier: 'postgres', reason: ' ' }]))).toEqual([
+      'prod.availability.acceptedLosses[0].reason: got " ", expected a written reason of 10 or more characters: why the outage is accepted and how the tier recovers',
+    ]);
+    expect(problemsOf(withLosses([{ tier: 'redis', reason: 'cache only, rebuilt' }, { tier: 'redis', reason: 'cache only, rebuilt again' }]))).toEqual([
+      'prod.availability.acceptedLosses[1]: got "redis", expected one acceptance per tier and availability zone',
+    ]);
   });
 });
