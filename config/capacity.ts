@@ -299,15 +299,16 @@ export interface PodFitReport {
   readonly cpuAllocatableMillis: number;
   readonly memoryNeededMiB: number;
   readonly memoryAllocatableMiB: number;
-  /** Pods the packing could not place (first-fit decreasing, one-per-node rules kept), by workload. */
+  /** Pods the packing could not place (one-per-node rules kept), by workload. */
   readonly unplaced: readonly string[];
   readonly summary: string;
 }
 
 /**
- * Places every pod on `nodes` nodes of the group, DaemonSets first on each node, then the rest largest first
- * (first-fit decreasing on CPU and memory, max pods and the one-per-node rules kept). Aggregate sums alone
- * would pass a pod that fits nowhere; the packing is what the scheduler has to do.
+ * Places every pod on `nodes` nodes of the group: DaemonSets on each node, then critical pods, pods with a
+ * one-per-node rule, and the rest largest first, each on the least used node that has room for it (pods,
+ * CPU and memory; the scheduler's default LeastAllocated scoring). Aggregate sums alone would pass a pod that
+ * fits nowhere; the packing is what the scheduler has to do.
  */
 export function checkPodFit(input: PodFitInput): PodFitReport {
   const node = input.instanceTypes.map((type) => nodeAllocatable(type, input.prefixDelegation)).sort((a, b) => a.pods - b.pods || a.cpuMillis - b.cpuMillis || a.memoryMiB - b.memoryMiB)[0];
@@ -320,8 +321,9 @@ export function checkPodFit(input: PodFitInput): PodFitReport {
     .flatMap((w) => Array.from({ length: count(w) }, () => w))
     .sort(
       (a, b) =>
-        // Critical pods first (the scheduler preempts for them), then the largest.
+        // Critical pods first (the scheduler preempts for them), then one-per-node ones (the most constrained), then the largest.
         Number(Boolean(b.critical)) - Number(Boolean(a.critical)) ||
+        Number(Boolean(b.onePerNode)) - Number(Boolean(a.onePerNode)) ||
         b.requests.cpuMillis / node.cpuMillis + b.requests.memoryMiB / node.memoryMiB - (a.requests.cpuMillis / node.cpuMillis + a.requests.memoryMiB / node.memoryMiB) ||
         a.name.localeCompare(b.name),
     );
@@ -329,8 +331,12 @@ export function checkPodFit(input: PodFitInput): PodFitReport {
   // A node short of its own DaemonSets holds nothing else (and the check fails below).
   const daemonSetsFit = perNode.pods <= node.pods && perNode.cpuMillis <= node.cpuMillis && perNode.memoryMiB <= node.memoryMiB;
   for (const pod of pods) {
+    // The scheduler's default scoring (LeastAllocated) puts a pod on the least used node that fits.
+    const load = (b: (typeof bins)[number]) => b.cpuMillis / node.cpuMillis + b.memoryMiB / node.memoryMiB + b.pods / node.pods;
     const bin = daemonSetsFit
-      ? bins.find((b) => b.pods + 1 <= node.pods && b.cpuMillis + pod.requests.cpuMillis <= node.cpuMillis && b.memoryMiB + pod.requests.memoryMiB <= node.memoryMiB && !(pod.onePerNode && b.workloads.has(pod.name)))
+      ? bins
+          .filter((b) => b.pods + 1 <= node.pods && b.cpuMillis + pod.requests.cpuMillis <= node.cpuMillis && b.memoryMiB + pod.requests.memoryMiB <= node.memoryMiB && !(pod.onePerNode && b.workloads.has(pod.name)))
+          .sort((a, b) => load(a) - load(b))[0]
       : undefined;
     if (!bin) {
       unplaced.set(pod.name, (unplaced.get(pod.name) ?? 0) + 1);

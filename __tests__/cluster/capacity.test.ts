@@ -160,7 +160,7 @@ describe('allocatable CPU and memory per node (EKS AMI reservations)', () => {
   });
 });
 
-describe('checkPodFit (first-fit decreasing, DaemonSets on every node)', () => {
+describe('checkPodFit (largest first on the least used node, DaemonSets on every node)', () => {
   const pod = (name: string, replicas: number | 'perNode', cpuMillis = 0, memoryMiB = 0, extra: Partial<ScheduledWorkload> = {}): ScheduledWorkload => ({ name, source: 'test', replicas, requests: { cpuMillis, memoryMiB }, ...extra });
   const fit = (nodes: number, workloads: ScheduledWorkload[], atMaximum = false) => checkPodFit({ instanceTypes: ['t3.medium'], nodes, prefixDelegation: false, workloads, atMaximum });
 
