@@ -1,6 +1,7 @@
 import { BILLING, DNS, ENVIRONMENTS, REGISTRY } from './environments';
 import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
 import { validateAccountSettings } from './validation/account';
+import { validateAvailability } from './validation/availability';
 import { validateArgoCd } from './validation/argocd';
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
@@ -26,6 +27,7 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateArgoCd(env, problems);
   validateObservability(env, problems);
   validatePolicy(env.policy, `${env.name}.policy`, problems);
+  validateAvailability(env, problems);
   problems.throwIfAny();
   return env;
 }

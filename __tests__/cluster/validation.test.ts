@@ -103,7 +103,7 @@ describe('cluster settings validation', () => {
   });
 
   test('fails when desired size is outside min..max', () => {
-    expect(problemsOf(withNodeGroup('staging', { desiredSize: 7 }))).toEqual([expect.stringMatching(/^staging\.cluster\.nodeGroup\.desiredSize: got 7, expected minSize \(3\) ≤ desiredSize ≤ maxSize \(6\)/)]);
+    expect(problemsOf(withNodeGroup('staging', { minSize: 3, desiredSize: 7 }))).toEqual([expect.stringMatching(/^staging\.cluster\.nodeGroup\.desiredSize: got 7, expected minSize \(3\) ≤ desiredSize ≤ maxSize \(6\)/)]);
   });
 
   test('fails when staging or prod has fewer nodes than AZs', () => {
