@@ -304,7 +304,6 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       acceptedLosses: [
         { tier: 'postgres', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false, RDS.5 above): if its AZ is lost, staging waits for the AZ or restores to a point in time in the other AZ (docs/runbooks/losing-an-az.md)' },
         { tier: 'monitoring', reason: 'staging runs one Prometheus (observability.prometheus.replicas = 1) on a gp3 volume, which stays in its AZ: losing that AZ leaves staging without Prometheus metrics and alerts until the AZ returns; the CloudWatch alarms of the observability stack still fire' },
-        { tier: 'api-access', availabilityZone: 'ap-northeast-2a', reason: 'the api-access host is one instance in the first private subnet (modules/api-access-host.ts): losing that AZ closes the SSM tunnel into the private API until the AZ returns; Argo CD stays reachable through its ALB and the AWS APIs are regional (docs/runbooks/losing-an-az.md). Temporary: remove when the host becomes an Auto Scaling group of one over both private subnets (issue 13, known gap)' },
       ],
     },
   },
@@ -402,7 +401,7 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     },
     // Accepted AZ-loss outages (docs/az-and-capacity.md). A missing reason or a stale entry fails `npm run az-check`.
     availability: {
-      acceptedLosses: [{ tier: 'api-access', availabilityZone: 'ap-northeast-2a', reason: 'the api-access host is one instance in the first private subnet (modules/api-access-host.ts): losing that AZ closes the SSM tunnel into the private API until the AZ returns; Argo CD stays reachable through its ALB and the AWS APIs are regional (docs/runbooks/losing-an-az.md). Temporary: remove when the host becomes an Auto Scaling group of one over both private subnets (issue 13, known gap)' }],
+      acceptedLosses: [],
     },
   },
 };

@@ -54,8 +54,11 @@ describe('npm run az-check today', () => {
     expect(row('prod', 'postgres').slice(0, 4)).toEqual(['postgres', 'degraded', 'degraded', '60-120 s (RDS Multi-AZ failover; the endpoint name stays)']);
     expect(row('staging', 'postgres').slice(0, 3)).toEqual(['postgres', 'down (accepted)', 'down (accepted)']);
     expect(row('prod', 'nat').slice(0, 3)).toEqual(['nat', 'survives', 'survives']);
-    // The api-access host is one instance in the first private subnet: a real gap, accepted until it moves.
-    expect(row('prod', 'api-access').slice(0, 3)).toEqual(['api-access', 'down (accepted)', 'survives']);
+    // The api-access host is an Auto Scaling group of one over both private subnets: relaunched in the other AZ.
+    expect(row('prod', 'api-access').slice(0, 3)).toEqual(['api-access', 'degraded', 'degraded']);
+    expect(row('staging', 'api-access').slice(0, 3)).toEqual(['api-access', 'degraded', 'degraded']);
+    // Prometheus and Alertmanager spread over zones (their volumes are zonal): one of each survives either AZ.
+    expect(row('prod', 'monitoring').slice(0, 3)).toEqual(['monitoring', 'degraded', 'degraded']);
     expect(stdout[stdout.length - 1]).toMatch(/^az-check: staging, prod: \d+ survive, \d+ degraded, \d+ at risk, \d+ down and accepted, 0 down \(tier × lost AZ\)$/);
   });
 
@@ -135,22 +138,23 @@ describe('variants of the synthesized configuration', () => {
     expect(second.stderr[0]).toBe('prod.availability.acceptedLosses: postgres is accepted, but losing any AZ no longer takes it down: remove the acceptance');
   });
 
-  test('the api-access host in an Auto Scaling group over both private subnets survives, and the acceptance turns stale', async () => {
-    const asg = variant('prod', (s) => {
-      const [name, instance] = byName(s.cluster, 'aws_instance', /api-access/);
-      const [, nodeGroup] = byName(s.cluster, 'aws_eks_node_group', /node-group/);
-      delete s.cluster.resource.aws_instance[name];
-      s.cluster.resource.aws_autoscaling_group = {
-        'api-access_group': { min_size: 1, max_size: 1, vpc_zone_identifier: nodeGroup.subnet_ids, tag: [{ key: 'tiketi:role', value: 'api-access', propagate_at_launch: true }], launch_template: { id: 'x' }, '//': instance['//'] },
-      };
+  test('the api-access host as one instance in the first private subnet: losing that AZ closes the way in, refused unless accepted', async () => {
+    const single = variant('prod', (s) => {
+      const [name, group] = byName(s.cluster, 'aws_autoscaling_group', /api-access/);
+      delete s.cluster.resource.aws_autoscaling_group[name];
+      s.cluster.resource.aws_instance = { 'api-access_host': { subnet_id: group.vpc_zone_identifier[0], tags: { 'tiketi:role': 'api-access' }, '//': group['//'] } };
     });
-    expect(outcome(asg, 'api-access', A)).toMatchObject({ status: 'degraded', detail: expect.stringContaining(`a new host starts in ${C}`) });
-    const { code, stderr } = await run(['--env', 'prod'], () => asg);
+    expect(outcome(single, 'api-access', A)).toMatchObject({ status: 'down', detail: expect.stringContaining('single instance in') });
+    expect(outcome(single, 'api-access', C).status).toBe('survives');
+    const { code, stderr } = await run(['--env', 'prod'], () => single);
     expect(code).toBe(1);
-    expect(stderr).toEqual([
-      expect.stringMatching(/^prod\.availability\.acceptedLosses: api-access in ap-northeast-2a is accepted, but losing ap-northeast-2a no longer takes it down/),
-      expect.stringMatching(/^az-check: prod: .* 0 down and accepted, 0 down \(tier × lost AZ\); 1 problem above$/),
-    ]);
+    expect(stderr[stderr.length - 1]).toMatch(/^az-check: prod: .* 0 down and accepted, 1 down \(tier × lost AZ\)/);
+    // An Auto Scaling group whose subnets are all in one AZ is no better.
+    const oneAzGroup = variant('prod', (s) => {
+      const [, group] = byName(s.cluster, 'aws_autoscaling_group', /api-access/);
+      group.vpc_zone_identifier = [group.vpc_zone_identifier[0]];
+    });
+    expect(outcome(oneAzGroup, 'api-access', A)).toMatchObject({ status: 'down' });
   });
 
   test('public subnets tagged for load balancers in one AZ only: the ALBs cannot span two AZs', () => {
@@ -200,6 +204,15 @@ describe('PDBs and topology spread (the rendered prod overlay)', () => {
     expect(services(inputOf(noZone))).toMatchObject({ status: 'at risk', detail: expect.stringContaining('backend: 3 replicas without a zone spread may all run in ap-northeast-2a') });
     const hard = rendered.map((o) => strip(o, (t) => (t.topologyKey === 'topology.kubernetes.io/zone' ? { ...t, whenUnsatisfiable: 'DoNotSchedule' } : t)));
     expect(services(inputOf(hard)).detail).toContain('backend: zone spread DoNotSchedule keeps replacements Pending');
+  });
+
+  test('monitoring: Prometheus and Alertmanager on zonal volumes survive an AZ only with a zone spread', () => {
+    const input = inputOf(kustomize(ROOT, 'gitops/overlays/prod'));
+    const monitoring = (i: AzLossInput) => analyseAzLoss(i).outcomes.find((o) => o.tier === 'monitoring' && o.lostAz === A)!;
+    expect(monitoring(input).status).toBe('degraded');
+    const unspread = { ...input, workloads: input.workloads.map((w) => (w.name === 'monitoring/prometheus' ? { ...w, zoneSpread: undefined } : w)) };
+    expect(input.workloads.some((w) => w.name === 'monitoring/prometheus' && w.zoneSpread)).toBe(true);
+    expect(monitoring(unspread)).toMatchObject({ status: 'at risk', detail: expect.stringContaining('prometheus: 2 replicas, one per node but not per zone') });
   });
 
   test('allowed disruptions: integers and percentages, maxUnavailable rounds up, minAvailable rounds up', () => {
