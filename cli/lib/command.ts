@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
+import { Rule, ruleMessage } from '../../config/validation/rules';
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -55,14 +56,34 @@ export function usage(command: Command): string {
   return [`usage: npm run ${command.name} -- ${command.synopsis}`, '', command.description, ...(command.help?.length ? ['', ...command.help] : [])].join('\n');
 }
 
+/**
+ * Checks one argument by the rule of its kind (config/validation/rules.ts), the same rule the settings
+ * use: a value that breaks it is a usage error `<what>: got <value>, expected <kind> (<requirement>)`.
+ */
+export function checkArgument(what: string, value: string, rule: Rule): string {
+  const message = ruleMessage(what, value, rule);
+  if (message !== undefined) throw new UsageError(message);
+  return value;
+}
+
 /** Runs `command` with `argv`; returns the exit code (never calls `process.exit`). */
 export async function runCommand(command: Command, argv: readonly string[], io: Io): Promise<number> {
   let parsed: ParsedArgs;
   try {
-    const result = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const options: NonNullable<ParseArgsConfig['options']> = { ...command.options, help: { type: 'boolean', short: 'h' } };
+    const result = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
     if (result.values.help) {
       io.out(usage(command));
       return 0;
+    }
+    // parseArgs keeps the last of a repeated option: `--env dev --env prod` would silently mean prod.
+    const seen = new Map<string, string>();
+    for (const token of result.tokens ?? []) {
+      if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+      const given = token.value === undefined ? token.rawName : `${token.rawName} ${JSON.stringify(token.value)}`;
+      const earlier = seen.get(token.name);
+      if (earlier !== undefined) throw new UsageError(`--${token.name} given twice (${earlier}, then ${given}): give it once`);
+      seen.set(token.name, given);
     }
     parsed = { positionals: result.positionals, values: result.values as ParsedArgs['values'] };
   } catch (error) {
