@@ -7,7 +7,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
-import { checkArgument, cliMain, Command, CommandError, UsageError, writeAll } from './lib/command';
+import { checkArgument } from './lib/arguments';
+import { cliMain, Command, CommandError, UsageError, writeAll } from './lib/command';
 import { K8S_DATA_KEY, K8S_OBJECT_NAME } from '../config/validation/rules';
 import { namespaceOf, overlayDir, parseEnvironment } from './lib/names';
 import { readYaml, YAML_OUTPUT } from './lib/overlay';

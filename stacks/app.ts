@@ -149,7 +149,8 @@ export function synthesizeTiketi(options: SynthesizeOptions): SynthesizeResult {
   app.synth();
   const stacks = app.node.children.filter((child): child is TerraformStack => TerraformStack.isStack(child)).map((stack) => stack.node.id).sort();
   writeEnvironmentMarker(app.outdir, { environment: env.name, backend: backend.kind, stacks });
-  const where = path.relative(options.projectDir, app.outdir) || app.outdir;
+  const relative = path.relative(options.projectDir, app.outdir);
+  const where = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? app.outdir : relative;
   const replaced = previous !== undefined && previous.environment !== env.name ? previous.environment : undefined;
   const summary = `tiketi: synthesized environment ${env.name} into ${where}${replaced ? `, replacing the synth of ${replaced}` : ''} (stacks: ${stacks.join(', ')})`;
   return { env: env.name, outdir: app.outdir, stacks, replaced, summary };

@@ -6,7 +6,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseArgs, ParseArgsConfig } from 'util';
-import { Rule, ruleMessage } from '../../config/validation/rules';
 
 /** A mistake in how the command was called: printed with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -54,16 +53,6 @@ export interface ParsedArgs {
 
 export function usage(command: Command): string {
   return [`usage: npm run ${command.name} -- ${command.synopsis}`, '', command.description, ...(command.help?.length ? ['', ...command.help] : [])].join('\n');
-}
-
-/**
- * Checks one argument by the rule of its kind (config/validation/rules.ts), the same rule the settings
- * use: a value that breaks it is a usage error `<what>: got <value>, expected <kind> (<requirement>)`.
- */
-export function checkArgument(what: string, value: string, rule: Rule): string {
-  const message = ruleMessage(what, value, rule);
-  if (message !== undefined) throw new UsageError(message);
-  return value;
 }
 
 /** Runs `command` with `argv`; returns the exit code (never calls `process.exit`). */

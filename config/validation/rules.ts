@@ -104,9 +104,9 @@ const PARTITION_LIST = Object.keys(AWS_PARTITIONS).join(', ');
  * multi-Region `mrk-` + 32 hex digits; alias names are 1-256 of letters, digits, `/`, `_` and `-`, and
  * `alias/aws/` is reserved for AWS managed keys (KMS CreateAlias).
  */
-export const KMS_KEY_ARN = rule('a KMS key ARN "arn:aws:kms:<region>:<account>:key/<key id>" or alias ARN "arn:aws:kms:<region>:<account>:alias/<name>"', (text) => {
+export const KMS_KEY_ARN = rule('a KMS key ARN or alias ARN', (text) => {
   const arn = splitArn(text);
-  if (!arn || arn.service !== 'kms') return 'an ARN of the kms service, not a bare key ID or alias name';
+  if (!arn || arn.service !== 'kms') return '"arn:aws:kms:<region>:<account>:key/<key id>" or "arn:aws:kms:<region>:<account>:alias/<name>", not a bare key ID or alias name';
   if (!(arn.partition in AWS_PARTITIONS)) return `a partition of ${PARTITION_LIST}, got "${arn.partition}"`;
   if (!AWS_PARTITIONS[arn.partition].test(arn.region)) return `a region of the ${arn.partition} partition, got "${arn.region}"`;
   if (AWS_ACCOUNT_ID.problem(arn.account)) return `a 12-digit account ID, got "${arn.account}"`;
@@ -369,7 +369,7 @@ export const GITHUB_REPOSITORY = rule('a GitHub repository name', (value) => {
 
 /** GitHub environment names as the OIDC `sub` claim carries them: 1-255 characters, no wildcards, no ":". */
 export const GITHUB_ENVIRONMENT = rule('a GitHub environment name', (value) =>
-  /^[A-Za-z0-9_.-]{1,255}$/.test(value) ? undefined : '1-255 letters, digits, "-", "_" and "." (no wildcard, no ":": it is matched exactly in the OIDC subject)',
+  /^[A-Za-z0-9_.-]{1,255}$/.test(value) ? undefined : '1-255 letters, digits, "-", "_" and "."; no wildcard or ":", the OIDC subject matches it exactly',
 );
 
 /** Slack channel names (Slack's rule): lower-case letters, digits, `-` and `_`, at most 80 characters, no `#`. */
