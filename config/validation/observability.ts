@@ -22,10 +22,11 @@ export function validateObservability(env: EnvironmentSettings, problems: Proble
   }
 
   const p = o.prometheus;
+  // Prod's minimums are checked on values inside their range only: one bad value, one message.
   problems.checkInteger(`${at}.prometheus.replicas`, p.replicas, 1, 3);
-  if (prod) problems.check(p.replicas >= 2, `${at}.prometheus.replicas`, p.replicas, '2 or more in prod (one Prometheus is a single point of failure for every alert)');
+  if (prod && !problems.reported(`${at}.prometheus.replicas`)) problems.check(p.replicas >= 2, `${at}.prometheus.replicas`, p.replicas, '2 or more in prod (one Prometheus is a single point of failure for every alert)');
   problems.checkInteger(`${at}.prometheus.retentionDays`, p.retentionDays, 1, 90);
-  if (prod) problems.check(p.retentionDays >= 14, `${at}.prometheus.retentionDays`, p.retentionDays, '14 or more in prod (two weeks of history for an incident review and the slow burn-rate window of 3 days)');
+  if (prod && !problems.reported(`${at}.prometheus.retentionDays`)) problems.check(p.retentionDays >= 14, `${at}.prometheus.retentionDays`, p.retentionDays, '14 or more in prod (two weeks of history for an incident review and the slow burn-rate window of 3 days)');
   else problems.check(p.retentionDays >= 2, `${at}.prometheus.retentionDays`, p.retentionDays, '2 or more (the slow burn-rate alert reads 1 day; 3 days outside dev)');
   problems.checkInteger(`${at}.prometheus.retentionSizeGb`, p.retentionSizeGb, 1, 1000);
   problems.checkInteger(`${at}.prometheus.storageGb`, p.storageGb, 0, 1000);
@@ -39,9 +40,9 @@ export function validateObservability(env: EnvironmentSettings, problems: Proble
 
   const a = o.alertmanager;
   problems.checkInteger(`${at}.alertmanager.replicas`, a.replicas, 1, 5);
-  if (prod) problems.check(a.replicas >= 3 && a.replicas % 2 === 1, `${at}.alertmanager.replicas`, a.replicas, 'an odd number of 3 or more in prod (a gossip cluster that survives a node)');
+  if (prod && !problems.reported(`${at}.alertmanager.replicas`)) problems.check(a.replicas >= 3 && a.replicas % 2 === 1, `${at}.alertmanager.replicas`, a.replicas, 'an odd number of 3 or more in prod (a gossip cluster that survives a node)');
   problems.checkInteger(`${at}.alertmanager.storageGb`, a.storageGb, 0, 100);
-  if (prod) problems.check(a.storageGb > 0, `${at}.alertmanager.storageGb`, a.storageGb, 'a persistent volume in prod (silences survive a rollout of every replica)');
+  if (prod && !problems.reported(`${at}.alertmanager.storageGb`)) problems.check(a.storageGb > 0, `${at}.alertmanager.storageGb`, a.storageGb, 'a persistent volume in prod (silences survive a rollout of every replica)');
 
   problems.rule(`${at}.slackChannel`, o.slackChannel, SLACK_CHANNEL);
   if (prod) problems.check(o.paging, `${at}.paging`, o.paging, 'true in prod (critical alerts page the on-call engineer through PagerDuty)');
