@@ -178,7 +178,7 @@ describe('seal: compatibility with the upstream format, proven by independent im
 
 describe('seal: bad input is refused, and nothing is written', () => {
   const cases: [string, string[], string, number, string | RegExp][] = [
-    ['unknown environment', ['qa', 'tiketi-secrets', 'A=b'], '', 2, 'seal: unknown environment "qa": expected one of dev, staging, prod'],
+    ['unknown environment', ['qa', 'tiketi-secrets', 'A=b'], '', 2, 'seal: <env>: got "qa", expected one of dev, staging, prod'],
     ['no secret name', ['prod'], '', 2, 'seal: missing <secret-name>'],
     ['secret name not DNS-1123', ['prod', 'Tiketi_Secrets', 'A=b'], '', 2, 'seal: <secret-name>: got "Tiketi_Secrets", expected a Kubernetes object name (a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each "."-separated part starting and ending with a letter or digit)'],
     ['argument without =', ['prod', 'tiketi-secrets', 'JWT_SECRET'], '', 2, 'seal: argument: expected KEY=VALUE, found no "=" (the text is not shown: it may be a secret)'],

@@ -8,18 +8,23 @@ import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/settings';
 import { IMAGE_TAG } from '../../config/validation/rules';
 import { UsageError } from './command';
 
-export function parseEnvironment(value: string | undefined, what = 'environment'): EnvironmentName {
+/**
+ * An environment argument (`what`: `<env>`, `--env`, ...), in the one form every environment name is refused
+ * in, `TIKETI_ENV` included: `<what>: got "qa", expected one of dev, staging, prod`.
+ */
+export function parseEnvironment(value: string | undefined, what = '<env>'): EnvironmentName {
   if (value === undefined) throw new UsageError(`missing ${what}: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(value)) {
-    throw new UsageError(`unknown ${what} ${JSON.stringify(value)}: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+    throw new UsageError(`${what}: got ${JSON.stringify(value)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
   }
   return value as EnvironmentName;
 }
 
+/** A service argument, one of `registry.services`. */
 export function parseService(value: string | undefined): string {
-  if (value === undefined) throw new UsageError(`missing service: expected one of ${REGISTRY.services.join(', ')}`);
+  if (value === undefined) throw new UsageError(`missing <service>: expected one of ${REGISTRY.services.join(', ')}`);
   if (!REGISTRY.services.includes(value)) {
-    throw new UsageError(`unknown service ${JSON.stringify(value)}: expected one of ${REGISTRY.services.join(', ')}`);
+    throw new UsageError(`<service>: got ${JSON.stringify(value)}, expected one of ${REGISTRY.services.join(', ')}`);
   }
   return value;
 }
