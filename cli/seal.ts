@@ -9,7 +9,7 @@ import * as path from 'path';
 import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { checkArgument } from './lib/arguments';
 import { cliMain, Command, CommandError, UsageError, writeAll } from './lib/command';
-import { K8S_DATA_KEY, K8S_OBJECT_NAME } from '../config/validation/rules';
+import { K8S_DATA_KEY, K8S_NAMESPACE, K8S_OBJECT_NAME } from '../config/validation/rules';
 import { namespaceOf, overlayDir, parseEnvironment } from './lib/names';
 import { readYaml, YAML_OUTPUT } from './lib/overlay';
 import { hybridEncrypt, parseCertificate, strictScopeLabel } from './lib/sealing';
@@ -162,6 +162,7 @@ export const seal: Command = {
     const values = await collectValues(assignments, (args.values['from-file'] as string[] | undefined) ?? [], io.root, () => io.readStdin());
 
     const namespaceArg = args.values.namespace as string | undefined;
+    if (namespaceArg !== undefined) checkArgument('--namespace', namespaceArg, K8S_NAMESPACE);
     const platformFolder = namespaceArg === undefined || namespaceArg === namespaceOf(env) ? undefined : PLATFORM_SEALED_SECRETS[namespaceArg];
     if (namespaceArg !== undefined && namespaceArg !== namespaceOf(env) && !platformFolder) {
       throw new UsageError(`--namespace ${JSON.stringify(namespaceArg)}: expected ${[namespaceOf(env), ...Object.keys(PLATFORM_SEALED_SECRETS)].join(' or ')}`);

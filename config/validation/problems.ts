@@ -1,4 +1,4 @@
-import { Rule, dnsNameProblem, ruleMessage } from './rules';
+import { Rule, ruleMessage } from './rules';
 
 /**
  * Collects settings problems so one run reports all of them. Every message names the field (as a path
@@ -57,8 +57,3 @@ export class Problems {
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-/** Whether `value` is a DNS name by the one rule (`DNS_NAME` of config/validation/rules.ts). */
-export function isDomainName(value: string): boolean {
-  return dnsNameProblem(value) === undefined;
-}
