@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, TerraformStack } from 'cdktf';
 import { BackendSettings, loadBackend, loadStateBucketName } from '../config/backend';
 import { BILLING, DNS, ENVIRONMENTS, REGISTRY } from '../config/environments';
-import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings, environmentRecordNames } from '../config/settings';
 import { loadEnvironment, validateBilling, validateRegistry } from '../config/validate';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
@@ -75,14 +75,15 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     // branch and frontend bucket.
     environments: Object.fromEntries(
       ENVIRONMENT_NAMES.map((name): [EnvironmentName, RegistryEnvironment] => {
-        const { gitops, edge, argocd } = ENVIRONMENTS[name];
+        const settings = ENVIRONMENTS[name];
+        const { gitops, edge } = settings;
         return [
           name,
           {
             branch: gitops.branch,
             frontendBucket: frontendBucketName(name, edge.bucketSuffix),
             accessLogBucket: accessLogBucketName(name, edge.bucketSuffix),
-            dnsNames: [edge.frontendDomain, edge.apiDomain, argocd.hostname],
+            dnsNames: environmentRecordNames(settings),
           },
         ];
       }),
