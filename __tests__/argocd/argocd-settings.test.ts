@@ -29,7 +29,7 @@ describe('argocd settings validation', () => {
   test('fails when a chart version is a range, naming the chart', () => {
     const env = ENVIRONMENTS.dev;
     const charts = { ...env.argocd.charts, argoCd: { ...env.argocd.charts.argoCd, version: '^10.1.0' } };
-    expect(problemsOf(withArgoCd('dev', { charts }))).toEqual([expect.stringMatching(/^dev\.argocd\.charts\.argoCd\.version: got "\^10\.1\.0", expected an exact chart version/)]);
+    expect(problemsOf(withArgoCd('dev', { charts }))).toEqual([expect.stringMatching(/^dev\.argocd\.charts\.argoCd\.version: got "\^10\.1\.0", expected an exact version "major\.minor\.patch" \(three numbers without leading zeros/)]);
   });
 
   test('fails when the Cluster Autoscaler chart does not match the Kubernetes minor', () => {
