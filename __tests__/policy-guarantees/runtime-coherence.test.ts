@@ -120,7 +120,9 @@ function selectorProblems(objects: Manifest[]): string[] {
   const problems: string[] = [];
   for (const w of workloads(objects)) {
     for (const t of w.pod.spec.topologySpreadConstraints ?? []) {
+      const others = workloads(objects).filter((o) => o.obj !== w.obj && matchesSelector(t.labelSelector?.matchLabels, o.pod.metadata?.labels));
       if (!matchesSelector(t.labelSelector?.matchLabels, w.pod.metadata?.labels)) problems.push(`${ref(w.obj)}: topology spread over ${t.topologyKey} selects other pods (${JSON.stringify(t.labelSelector)})`);
+      else if (others.length > 0) problems.push(`${ref(w.obj)}: topology spread over ${t.topologyKey} also counts ${others.map((o) => ref(o.obj)).join(', ')}`);
     }
   }
   for (const ing of ofKind(objects, 'Ingress')) {
@@ -225,9 +227,11 @@ describe('fixtures each check must report', () => {
   test('a topology spread over another app\'s pods; an ALB health check on a path the pods are not ready on', () => {
     const o = prod();
     deployment(o).spec.template.spec.topologySpreadConstraints[0].labelSelector = { matchLabels: { 'app.kubernetes.io/name': 'auth-service' } };
+    deployment(o).spec.template.spec.topologySpreadConstraints[1].labelSelector = { matchLabels: { 'app.kubernetes.io/part-of': 'tiketi' } };
     ofKind(o, 'Ingress')[0].metadata.annotations['alb.ingress.kubernetes.io/healthcheck-path'] = '/livez';
     const problems = selectorProblems(o).join('\n');
     expect(problems).toMatch(/Deployment\/backend: topology spread over topology.kubernetes.io\/zone selects other pods/);
+    expect(problems).toMatch(/Deployment\/backend: topology spread over kubernetes.io\/hostname also counts Deployment\/auth-service/);
     expect(problems).toMatch(/ALB health check \/livez but Deployment\/backend is ready on \/health/);
   });
 
