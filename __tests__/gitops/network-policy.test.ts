@@ -169,8 +169,8 @@ describe.each(ENV_NAMES)('%s: flows as the VPC CNI enforces them', (env) => {
   });
 });
 
-test('IPv6 entries are ignored in an IPv4 cluster, and the IPv4 Pod Identity address is what pods use', () => {
-  const w = world('prod');
+test.each(ENV_NAMES)('%s: IPv6 entries are ignored in an IPv4 cluster, and the IPv4 Pod Identity address is what pods use', (env) => {
+  const w = world(env);
   expect(evaluate(w, { pod: 'backend' }, { ip: '169.254.170.23', port: 80 }).allowed).toBe(true);
   expect(evaluate(w, { pod: 'backend' }, { ip: '169.254.170.23', port: 2703 }).allowed).toBe(false); // the agent's probe port is not for pods
 });

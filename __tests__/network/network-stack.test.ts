@@ -1,4 +1,5 @@
 import { ENVIRONMENTS } from '../../config/environments';
+import { problemsOf } from '../support/settings';
 import { clusterName } from '../../config/naming';
 import { ALL_ENVIRONMENTS, resourcesOf, synthApp } from '../support/synth';
 
@@ -84,5 +85,15 @@ describe.each(['staging', 'prod'] as const)('%s: NAT gateway per AZ (policy)', (
       defaults.filter((r) => ref(r.route_table_id, 'aws_route_table') === table).map((r) => (r.nat_gateway_id ? azOf(ref(nats[ref(r.nat_gateway_id, 'aws_nat_gateway')].subnet_id, 'aws_subnet')) : 'not a NAT gateway'));
     expect(privateIds.map((s) => [s, natAzOfTable(tableOf[s])])).toEqual(privateIds.map((s) => [s, [azOf(s)]]));
     expect(new Set(privateIds.map((s) => tableOf[s])).size).toBe(privateIds.length);
+  });
+});
+
+describe('network validation outside dev (each environment the rule applies to)', () => {
+  const withNat = (name: 'dev' | 'staging' | 'prod', natGateways: 'single' | 'one-per-az') => ({ ...ENVIRONMENTS[name], network: { ...ENVIRONMENTS[name].network, natGateways } });
+  test.each(['staging', 'prod'] as const)('%s refuses a single NAT gateway, naming the field', (name) => {
+    expect(problemsOf(withNat(name, 'single'))).toEqual([`${name}.network.natGateways: got "single", expected "one-per-az" outside dev (a single NAT gateway is a single point of failure)`]);
+  });
+  test('dev may share one NAT gateway', () => {
+    expect(problemsOf(withNat('dev', 'single'))).toEqual([]);
   });
 });
