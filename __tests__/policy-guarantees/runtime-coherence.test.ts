@@ -228,7 +228,7 @@ describe('fixtures each check must report', () => {
     const o = prod();
     deployment(o).spec.template.spec.topologySpreadConstraints[0].labelSelector = { matchLabels: { 'app.kubernetes.io/name': 'auth-service' } };
     deployment(o).spec.template.spec.topologySpreadConstraints[1].labelSelector = { matchLabels: { 'app.kubernetes.io/part-of': 'tiketi' } };
-    ofKind(o, 'Ingress')[0].metadata.annotations['alb.ingress.kubernetes.io/healthcheck-path'] = '/livez';
+    ofKind(o, 'Ingress')[0].metadata.annotations!['alb.ingress.kubernetes.io/healthcheck-path'] = '/livez';
     const problems = selectorProblems(o).join('\n');
     expect(problems).toMatch(/Deployment\/backend: topology spread over topology.kubernetes.io\/zone selects other pods/);
     expect(problems).toMatch(/Deployment\/backend: topology spread over kubernetes.io\/hostname also counts Deployment\/auth-service/);
