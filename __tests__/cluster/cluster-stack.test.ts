@@ -160,6 +160,14 @@ describe.each(['staging', 'prod'] as const)('%s: node group over private subnets
     expect(group.scaling_config.min_size).toBeGreaterThanOrEqual(vpcAzs.length);
   });
 
+  test('node upgrades replace fewer nodes than the group runs at its minimum, within min <= desired <= max', () => {
+    const group = onlyResource(cluster, 'aws_eks_node_group');
+    const { min_size: min, desired_size: desired, max_size: max } = group.scaling_config;
+    expect(group.update_config.max_unavailable).toBeGreaterThanOrEqual(1);
+    expect(group.update_config.max_unavailable).toBeLessThan(min);
+    expect([min <= desired, desired <= max]).toEqual([true, true]);
+  });
+
   test('the control plane sits in the same private subnets', () => {
     const used = onlyResource(cluster, 'aws_eks_cluster').vpc_config.subnet_ids.map(subnetOf);
     expect(used.map((s: any) => `${s.tags.Tier} ${s.availability_zone}`).sort()).toEqual(vpcAzs.map((az) => `private ${az}`));

@@ -182,6 +182,8 @@ describe.each(Object.keys(PROTECTED_DATA_POLICY) as ('staging' | 'prod')[])('%s 
     expect(db.final_snapshot_identifier).toMatch(new RegExp(`^tiketi-${envName}-postgres-final-`));
     expect(db.backup_retention_period).toBeGreaterThanOrEqual(policy.minBackupDays);
     if (policy.rdsMultiAz === true) expect(db.multi_az).toBe(true);
+    // storage autoscaling has room (RDS needs the ceiling 10 % above the allocation)
+    expect(db.max_allocated_storage).toBeGreaterThanOrEqual(Math.ceil(db.allocated_storage * 1.1));
   });
 
   test('Valkey: automatic failover, Multi-AZ, a replica in a second AZ, a final snapshot, prevent_destroy, snapshots kept', () => {
