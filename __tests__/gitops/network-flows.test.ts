@@ -63,7 +63,8 @@ function worldFor(env: EnvName, objects: Manifest[] = rendered[env]): World {
   };
 }
 
-const PORT_SWEEP = [22, 53, 80, 443, 3000, 5432, 6379, 8080, 9464];
+/** Ports each destination is tried on: the ones in use, their neighbours (a range or an off-by-one), and common others. */
+const PORT_SWEEP = [22, 53, 80, 443, 444, 3000, 5431, 5432, 5433, 6000, 6379, 6380, 8080, 9464];
 
 /**
  * Every flow the policies allow, as `source -> destination:port[/udp]`. Sources: each pod of the namespace,
