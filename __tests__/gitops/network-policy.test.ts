@@ -457,7 +457,9 @@ describe('flows swept over every source, destination and port, against a literal
       expect(allowedFlows(env, w)).toEqual([...POLICY[env]].sort());
     });
 
-    describe('fixtures the table must catch', () => {
+    // The fixtures prove the table can fail; dev (in-cluster stores) and prod (AWS stores) cover both layouts,
+    // staging's table is prod's layout, so its sweep alone is enough there (and keeps the file fast).
+    if (env !== 'staging') describe('fixtures the table must catch', () => {
       const broken = (edit: (policies: Manifest[]) => void): string[] => {
         const objects = structuredClone(rendered[env]);
         edit(objects.filter((o) => o.kind === 'NetworkPolicy'));
