@@ -152,3 +152,46 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     expect(Object.keys(json().provider ?? {})).toEqual(['aws']);
   });
 });
+
+/**
+ * Policy of the protected environments: the nodes run in the private subnets of every AZ of the VPC,
+ * at least one node per AZ, and the control plane's ENIs sit in the same subnets. The subnet references
+ * are resolved through the network stack's outputs to the subnets themselves (AZ and tier), not the settings.
+ */
+describe.each(['staging', 'prod'] as const)('%s: node group over private subnets in every AZ (policy)', (envName) => {
+  const app = synthApp(envName);
+  const network = app.json('network');
+  const cluster = app.json('cluster');
+  const subnets = resourcesOf(network, 'aws_subnet');
+  /** `${data.terraform_remote_state.<network>.outputs.<output>}` -> the aws_subnet it names. */
+  const subnetOf = (expr: string): any => {
+    const output = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-network\.outputs\.([^}]+)\}$/.exec(expr)?.[1];
+    const value = output && network.output?.[output]?.value;
+    const id = typeof value === 'string' ? /^\$\{aws_subnet\.([^.]+)\.id\}$/.exec(value)?.[1] : undefined;
+    if (!id || !subnets[id]) throw new Error(`not a network subnet: ${expr}`);
+    return subnets[id];
+  };
+  const vpcAzs = [...new Set(Object.values<any>(subnets).map((s) => s.availability_zone))].sort();
+
+  test('the node group spans the private subnet of each AZ, and only private subnets', () => {
+    const group = onlyResource(cluster, 'aws_eks_node_group');
+    const used = group.subnet_ids.map(subnetOf);
+    expect(vpcAzs.length).toBeGreaterThanOrEqual(2);
+    expect(used.map((s: any) => s.tags.Tier)).toEqual(used.map(() => 'private'));
+    expect(used.map((s: any) => s.availability_zone).sort()).toEqual(vpcAzs);
+    expect(group.scaling_config.min_size).toBeGreaterThanOrEqual(vpcAzs.length);
+  });
+
+  test('node upgrades replace fewer nodes than the group runs at its minimum, within min <= desired <= max', () => {
+    const group = onlyResource(cluster, 'aws_eks_node_group');
+    const { min_size: min, desired_size: desired, max_size: max } = group.scaling_config;
+    expect(group.update_config.max_unavailable).toBeGreaterThanOrEqual(1);
+    expect(group.update_config.max_unavailable).toBeLessThan(min);
+    expect([min <= desired, desired <= max]).toEqual([true, true]);
+  });
+
+  test('the control plane sits in the same private subnets', () => {
+    const used = onlyResource(cluster, 'aws_eks_cluster').vpc_config.subnet_ids.map(subnetOf);
+    expect(used.map((s: any) => `${s.tags.Tier} ${s.availability_zone}`).sort()).toEqual(vpcAzs.map((az) => `private ${az}`));
+  });
+});

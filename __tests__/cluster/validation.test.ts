@@ -115,6 +115,8 @@ describe('cluster settings validation', () => {
 
   test('fails when staging or prod has fewer nodes than AZs', () => {
     expect(problemsOf(withNodeGroup('prod', { minSize: 1, desiredSize: 1 }))).toEqual([expect.stringMatching(/^prod\.cluster\.nodeGroup\.minSize: got 1, expected at least one node per availability zone \(2\)/)]);
+    expect(problemsOf(withNodeGroup('staging', { minSize: 1, desiredSize: 1 }))).toEqual([expect.stringMatching(/^staging\.cluster\.nodeGroup\.minSize: got 1, expected at least one node per availability zone \(2\)/)]);
+    expect(problemsOf(withNodeGroup('dev', { minSize: 1, desiredSize: 1 }))).toEqual([]); // the rule is "outside dev"
   });
 
   test('fails when the disk is too small', () => {

@@ -29,7 +29,10 @@ describe('data settings validation', () => {
     ['backup retention below 14 days in prod', withPostgres('prod', { backupRetentionDays: 7 }), 'prod.data.postgres.backupRetentionDays: got 7, expected an integer from 14 to 35'],
     ['a single-AZ database in prod', withPostgres('prod', { multiAz: false }), 'prod.data.postgres.multiAz: got false, expected true in prod'],
     ['a disposable database in prod', withPostgres('prod', { disposable: true }), 'prod.data.postgres.disposable: got true, expected false in prod'],
+    // the rules that hold outside dev, each in both environments it applies to
+    ['a disposable database in staging', withPostgres('staging', { disposable: true }), 'staging.data.postgres.disposable: got true, expected false in staging'],
     ['no monitoring in staging', withPostgres('staging', { monitoring: false }), 'staging.data.postgres.monitoring: got false, expected true in staging'],
+    ['no monitoring in prod', withPostgres('prod', { monitoring: false }), 'prod.data.postgres.monitoring: got false, expected true in prod'],
     ['a malformed backup window', withPostgres('dev', { backupWindow: '5pm-6pm' }), 'dev.data.postgres.backupWindow: got "5pm-6pm", expected a daily UTC window "hh24:mi-hh24:mi"'],
     ['a 15-minute backup window', withPostgres('dev', { backupWindow: '17:00-17:15' }), 'dev.data.postgres.backupWindow: got "17:00-17:15", expected a window of at least 30 minutes'],
     ['a malformed maintenance window', withPostgres('dev', { maintenanceWindow: 'sunday:18:30-sunday:19:30' }), 'dev.data.postgres.maintenanceWindow: got "sunday:18:30-sunday:19:30", expected a weekly UTC window'],
@@ -42,6 +45,9 @@ describe('data settings validation', () => {
     ['no snapshots', withRedis('dev', { snapshotRetentionDays: 0 }), 'dev.data.redis.snapshotRetentionDays: got 0, expected an integer from 1 to 35'],
     ['a 30-minute snapshot window', withRedis('dev', { snapshotWindow: '16:00-16:30' }), 'dev.data.redis.snapshotWindow: got "16:00-16:30", expected a window of at least 60 minutes'],
     ['a disposable cache in staging', withRedis('staging', { disposable: true }), 'staging.data.redis.disposable: got true, expected false in staging'],
+    ['a disposable cache in prod', withRedis('prod', { disposable: true }), 'prod.data.redis.disposable: got true, expected false in prod'],
+    ['no snapshots in staging', withRedis('staging', { snapshotRetentionDays: 0 }), 'staging.data.redis.snapshotRetentionDays: got 0, expected an integer from 1 to 35'],
+    ['Multi-AZ with one node in prod', withRedis('prod', { nodeCount: 1 }), 'prod.data.redis.multiAz: got true, expected false with nodeCount 1'],
     ['a log retention CloudWatch refuses', { ...ENVIRONMENTS.dev, data: { ...ENVIRONMENTS.dev.data, logRetentionDays: 10 } }, 'dev.data.logRetentionDays: got 10, expected one of 1, 3, 5'],
   ])('fails when given %s, naming the field, the value and what is allowed', (_case, env, message) => {
     expect(problemsOf(env)).toContain(message);

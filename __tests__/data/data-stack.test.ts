@@ -145,3 +145,94 @@ describe('data stack across environments', () => {
     expect(db.backup_retention_period).toBeGreaterThanOrEqual(7);
   });
 });
+
+/**
+ * The policy of the protected environments, stated here as literals (docs/data.md, "Nothing lost";
+ * docs/policy.md, Tiketi.2 and Tiketi.3), checked on the synthesized JSON: a wrong setting, a validator
+ * that lets it through or a construct that drops a guard all fail here, whatever the settings say.
+ * Staging's single-AZ PostgreSQL is the accepted, documented exception RDS.5 (cost; it may be flipped
+ * to rehearse failovers), so Multi-AZ is required of prod only.
+ */
+const PROTECTED_DATA_POLICY = {
+  staging: { rdsMultiAz: 'either', minBackupDays: 7, minSnapshotDays: 1 },
+  prod: { rdsMultiAz: true, minBackupDays: 14, minSnapshotDays: 7 },
+} as const;
+
+/** Every stateful resource type whose loss would lose data (docs/policy.md, Tiketi.2). */
+const STATEFUL_TYPES = ['aws_db_instance', 'aws_elasticache_replication_group', 'aws_s3_bucket', 'aws_ecr_repository', 'aws_route53_zone', 'aws_kms_key', 'aws_secretsmanager_secret'];
+const STACKS = ['network', 'cluster', 'data', 'edge', 'observability', 'argocd', 'registry', 'dns', 'bootstrap', 'billing'];
+
+describe.each(Object.keys(PROTECTED_DATA_POLICY) as ('staging' | 'prod')[])('%s meets the data policy (literals, not the settings)', (envName) => {
+  const policy = PROTECTED_DATA_POLICY[envName];
+  const stack = (): any => synthApp(envName).json('data');
+
+  test('PostgreSQL: deletion protection, a final snapshot, backups kept after delete, prevent_destroy, retention, monitoring', () => {
+    const db = only(stack(), 'aws_db_instance');
+    expect(db).toMatchObject({
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      delete_automated_backups: false,
+      copy_tags_to_snapshot: true,
+      storage_encrypted: true,
+      publicly_accessible: false,
+      performance_insights_enabled: true,
+      monitoring_interval: 60,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(db.final_snapshot_identifier).toMatch(new RegExp(`^tiketi-${envName}-postgres-final-`));
+    expect(db.backup_retention_period).toBeGreaterThanOrEqual(policy.minBackupDays);
+    if (policy.rdsMultiAz === true) expect(db.multi_az).toBe(true);
+    // storage autoscaling has room (RDS needs the ceiling 10 % above the allocation)
+    expect(db.max_allocated_storage).toBeGreaterThanOrEqual(Math.ceil(db.allocated_storage * 1.1));
+  });
+
+  test('Valkey: automatic failover, Multi-AZ, a replica in a second AZ, a final snapshot, prevent_destroy, snapshots kept', () => {
+    const cache = only(stack(), 'aws_elasticache_replication_group');
+    expect(cache).toMatchObject({ automatic_failover_enabled: true, multi_az_enabled: true, lifecycle: { prevent_destroy: true } });
+    expect(cache.num_cache_clusters).toBeGreaterThanOrEqual(2);
+    expect(new Set(cache.preferred_cache_cluster_azs).size).toBeGreaterThanOrEqual(2);
+    expect(cache.preferred_cache_cluster_azs).toHaveLength(cache.num_cache_clusters);
+    expect(cache.final_snapshot_identifier).toMatch(new RegExp(`^tiketi-${envName}-cache-final-`));
+    expect(cache.snapshot_retention_limit).toBeGreaterThanOrEqual(policy.minSnapshotDays);
+  });
+
+  test('every stateful resource of every stack refuses destroy; every KMS key is protected, rotated and waits 30 days', () => {
+    const found: string[] = [];
+    const problems: string[] = [];
+    for (const id of STACKS) {
+      const json = synthApp(envName).json(id);
+      for (const type of STATEFUL_TYPES) {
+        for (const [name, r] of Object.entries<any>(resourcesOf(json, type))) {
+          found.push(type);
+          const at = `${id}/${type}.${name}`;
+          if (r.lifecycle?.prevent_destroy !== true) problems.push(`${at}: no prevent_destroy`);
+          if (type === 'aws_kms_key' && (r.deletion_window_in_days !== 30 || r.enable_key_rotation !== true)) problems.push(`${at}: deletion window ${r.deletion_window_in_days}, rotation ${r.enable_key_rotation}`);
+          if (type === 'aws_secretsmanager_secret' && !(r.recovery_window_in_days >= 7)) problems.push(`${at}: recovery window ${r.recovery_window_in_days}`);
+          if (type === 'aws_ecr_repository' && r.force_delete === true) problems.push(`${at}: force_delete`);
+          if (type === 'aws_route53_zone' && r.force_destroy === true) problems.push(`${at}: force_destroy`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+    // the sweep saw every kind of store (it cannot pass by finding nothing)
+    expect([...new Set(found)].sort()).toEqual([...STATEFUL_TYPES].sort());
+  });
+
+  test('no bucket of any stack is force_destroy, and every bucket is versioned', () => {
+    const problems: string[] = [];
+    let buckets = 0;
+    for (const id of STACKS) {
+      const json = synthApp(envName).json(id);
+      const versioned = Object.values<any>(resourcesOf(json, 'aws_s3_bucket_versioning'))
+        .filter((v) => v.versioning_configuration?.status === 'Enabled')
+        .map((v) => /^\$\{aws_s3_bucket\.([^.]+)\.(id|bucket)\}$/.exec(v.bucket)?.[1]);
+      for (const [name, b] of Object.entries<any>(resourcesOf(json, 'aws_s3_bucket'))) {
+        buckets += 1;
+        if (b.force_destroy !== undefined && b.force_destroy !== false) problems.push(`${id}/${name}: force_destroy ${b.force_destroy}`);
+        if (!versioned.includes(name)) problems.push(`${id}/${name}: not versioned`);
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(buckets).toBeGreaterThanOrEqual(3); // the site, its access logs, the state bucket
+  });
+});

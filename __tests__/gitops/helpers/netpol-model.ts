@@ -218,7 +218,14 @@ export function resolvePolicy(world: World, policy: Manifest): { ingress: Entry[
 }
 
 const withMask = (cidr: string): string => (cidr.includes('/') ? cidr : `${cidr}/${isIPv6(cidr) ? 128 : 32}`);
+const inCidrCache = new Map<string, boolean>();
 function inCidr(ip: string, cidr: string): boolean {
+  const key = `${ip} ${cidr}`;
+  let hit = inCidrCache.get(key);
+  if (hit === undefined) inCidrCache.set(key, (hit = inCidrUncached(ip, cidr)));
+  return hit;
+}
+function inCidrUncached(ip: string, cidr: string): boolean {
   const [net, bits] = withMask(cidr).split('/');
   if (isIPv6(net) !== isIPv6(ip)) return false;
   const list = new BlockList();
@@ -233,6 +240,16 @@ function entryAllows(world: World, e: Entry, ip: string, port: number, protocol:
   return e.ports.some((p) => p.protocol === protocol && (p.port === undefined || (port >= p.port && port <= (p.endPort ?? p.port))));
 }
 
+/** resolvePolicy per (world, policy), computed once: a sweep evaluates thousands of flows over the same world. */
+const resolved = new WeakMap<World, WeakMap<Manifest, ReturnType<typeof resolvePolicy>>>();
+function resolvedOnce(world: World, policy: Manifest): ReturnType<typeof resolvePolicy> {
+  let perWorld = resolved.get(world);
+  if (!perWorld) resolved.set(world, (perWorld = new WeakMap()));
+  let entries = perWorld.get(policy);
+  if (!entries) perWorld.set(policy, (entries = resolvePolicy(world, policy)));
+  return entries;
+}
+
 const policyTypes = (p: Manifest): string[] => p.spec.policyTypes ?? ['Ingress', ...(p.spec.egress ? ['Egress'] : [])];
 
 export type Verdict = { readonly allowed: true; readonly by: string[] } | { readonly allowed: false; readonly at: 'egress' | 'ingress' };
@@ -243,7 +260,7 @@ function check(world: World, pod: Pod, direction: 'Ingress' | 'Egress', ip: stri
   if (ip === world.nodeIP) return { allowed: true, by: ['node IP'] };
   const by: string[] = [];
   for (const p of selecting) {
-    const entries = resolvePolicy(world, p)[direction === 'Ingress' ? 'ingress' : 'egress'];
+    const entries = resolvedOnce(world, p)[direction === 'Ingress' ? 'ingress' : 'egress'];
     if (entries.some((e) => entryAllows(world, e, ip, port, protocol))) by.push(p.metadata.name);
   }
   return { allowed: by.length > 0, by };
