@@ -73,14 +73,15 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     // branch and frontend bucket.
     environments: Object.fromEntries(
       ENVIRONMENT_NAMES.map((name): [EnvironmentName, RegistryEnvironment] => {
-        const { gitops, edge, argocd } = ENVIRONMENTS[name];
+        const { gitops, edge, argocd, observability } = ENVIRONMENTS[name];
         return [
           name,
           {
             branch: gitops.branch,
             frontendBucket: frontendBucketName(name, edge.bucketSuffix),
             accessLogBucket: accessLogBucketName(name, edge.bucketSuffix),
-            dnsNames: [edge.frontendDomain, edge.apiDomain, argocd.hostname],
+            // Grafana's certificate is validated by the argocd stack too (its ALB is Argo CD's).
+            dnsNames: [edge.frontendDomain, edge.apiDomain, argocd.hostname, observability.grafanaHostname],
           },
         ];
       }),

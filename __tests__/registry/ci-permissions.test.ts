@@ -41,7 +41,7 @@ const READ_ONLY_ACCESS: PolicyDocument = {
     {
       Sid: 'ReadOnlyAccessModel',
       Effect: 'Allow',
-      Action: ['acm', 'cloudfront', 'ec2', 'eks', 'elasticache', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
+      Action: ['acm', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'elasticloadbalancing', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'sns', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
       Resource: '*',
     },
     { Sid: 'ReadOnlyAccessSecretsManagerModel', Effect: 'Allow', Action: ['secretsmanager:Describe*', 'secretsmanager:GetResourcePolicy', 'secretsmanager:List*'], Resource: '*' },
@@ -150,6 +150,7 @@ const arnsByType: Record<string, (r: { region: string; config: any; id: string }
   aws_elasticache_user: ({ region, config }) => `arn:aws:elasticache:${region}:${ACCOUNT}:user:${config.user_id}`,
   aws_elasticache_user_group: ({ region, config }) => `arn:aws:elasticache:${region}:${ACCOUNT}:usergroup:${config.user_group_id}`,
   aws_vpc_security_group_ingress_rule: ({ region, id }) => `arn:aws:ec2:${region}:${ACCOUNT}:security-group-rule/sgr-${id}`,
+  aws_sns_topic: ({ region, config }) => `arn:aws:sns:${region}:${ACCOUNT}:${config.name}`,
 };
 
 /** The resource a reference (`${aws_x.id.attr}`, possibly through remote state) points to, in `env`. */
@@ -666,6 +667,50 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
   aws_s3_bucket_server_side_encryption_configuration: bucketPart(['s3:GetEncryptionConfiguration'], ['s3:PutEncryptionConfiguration']),
   aws_s3_bucket_versioning: bucketPart(['s3:GetBucketVersioning'], ['s3:PutBucketVersioning']),
 
+  // ---- observability: alarm topics, alarms, RDS event subscriptions, the API ALB lookup
+  aws_sns_topic: (b) => {
+    const n = needs(b);
+    const arn = ownArn(b);
+    return [
+      n.read(['sns:GetTopicAttributes', 'sns:ListTagsForResource'], arn),
+      n.create(['sns:CreateTopic', 'sns:TagResource'], arn),
+      n.tag(['sns:TagResource', 'sns:UntagResource'], arn),
+      n.change(['sns:SetTopicAttributes', 'sns:DeleteTopic'], arn),
+    ];
+  },
+  aws_sns_topic_policy: (b) => {
+    const topic = arnOf(b, b.config.arn);
+    return [needs(b).read(['sns:GetTopicAttributes'], topic), needs(b).change(['sns:SetTopicAttributes'], topic)];
+  },
+  aws_sns_topic_subscription: (b) => {
+    const n = needs(b);
+    const topic = arnOf(b, b.config.topic_arn);
+    return [
+      n.read(['sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], topic),
+      n.change(['sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes'], topic),
+    ];
+  },
+  aws_cloudwatch_metric_alarm: (b) => {
+    const n = needs(b);
+    const arn = n.arn('cloudwatch', `alarm:${b.config.alarm_name}`);
+    return [
+      n.read(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], arn),
+      n.create(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], arn),
+      n.change(['cloudwatch:PutMetricAlarm', 'cloudwatch:UntagResource', 'cloudwatch:DeleteAlarms'], arn),
+    ];
+  },
+  aws_db_event_subscription: (b) => {
+    const n = needs(b);
+    const arn = n.arn('rds', `es:${b.config.name}`);
+    return [
+      n.read(['rds:DescribeEventSubscriptions', 'rds:ListTagsForResource'], arn),
+      n.create(['rds:CreateEventSubscription', 'rds:AddTagsToResource'], arn),
+      n.change(['rds:ModifyEventSubscription', 'rds:DeleteEventSubscription'], arn),
+    ];
+  },
+  // The API ALB is the load balancer controller's (not a stack's): found by its tags, never changed.
+  aws_lbs_data: (b) => [needs(b).read(['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'])],
+
   // ---- argocd: the helm and kubernetes providers go through the tunnel (plan refreshes, apply writes)
   helm_release: tunnel,
   kubernetes_namespace_v1: tunnel,
@@ -781,8 +826,8 @@ describe.each(ALL_ENVIRONMENTS)('CI permissions for the %s stacks', (env) => {
 
   test('the walk covers every per-environment stack and the types the stacks gained', () => {
     const types = new Set(walked().map((w) => w.type));
-    expect([...new Set(walked().map((w) => w.block.split('/')[0]))].sort()).toEqual(['argocd', 'cluster', 'data', 'edge', 'network']);
-    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_instance', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1']) {
+    expect([...new Set(walked().map((w) => w.block.split('/')[0]))].sort()).toEqual(['argocd', 'cluster', 'data', 'edge', 'network', 'observability']);
+    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_instance', 'aws_sns_topic', 'aws_cloudwatch_metric_alarm', 'aws_db_event_subscription', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1']) {
       expect({ type, walked: types.has(type) }).toEqual({ type, walked: true });
     }
     // The us-east-1 provider's blocks are asked in us-east-1.

@@ -250,10 +250,10 @@ describe('registry stack', () => {
   test('infra apply (prod): DNS records only of its names and their ACM validation records', () => {
     const statement = bySid(policyOf('tiketi-ci-infra-apply-prod'), 'RecordsOfThisEnvironment');
     expect(statement.Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
-      ['tiketi.com', 'api.tiketi.com', 'argocd.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
+      ['tiketi.com', 'api.tiketi.com', 'argocd.tiketi.com', 'grafana.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
     );
     expect(bySid(policyOf('tiketi-ci-infra-apply-dev'), 'RecordsOfThisEnvironment').Condition['ForAllValues:StringLike']['route53:ChangeResourceRecordSetsNormalizedRecordNames']).toEqual(
-      ['dev.tiketi.com', 'api-dev.tiketi.com', 'argocd-dev.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
+      ['dev.tiketi.com', 'api-dev.tiketi.com', 'argocd-dev.tiketi.com', 'grafana-dev.tiketi.com'].flatMap((name) => [name, `_${'?'.repeat(32)}.${name}`]),
     );
   });
 
