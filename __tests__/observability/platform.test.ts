@@ -198,7 +198,6 @@ describe.each(ENV_NAMES)('%s', (env) => {
     const certs = Object.entries(resourcesOf(synthApp(env).json('argocd'), 'aws_acm_certificate')).map(([id, c]: [string, any]) => [id, c.domain_name]);
     const grafanaCert = certs.find(([, d]) => d === o.grafanaHostname)![0].split('_')[0];
     expect(argo['alb.ingress.kubernetes.io/certificate-arn']).toContain(`aws_acm_certificate_validation.${grafanaCert}`);
-    expect(synthApp(env).json('argocd').resource!.helm_release).toBeDefined();
     const dns = releases(synthApp(env).json('argocd'))['external-dns'].values.domainFilters;
     expect(dns).toContain(o.grafanaHostname);
   });

@@ -433,7 +433,7 @@ export function infraApplyPolicy(scope: InfraApplyScope) {
       Effect: 'Deny',
       Action: [...TAG_SCOPED_SERVICES.map((service) => `${service}:*`), ...oidcProviderChanges],
       ...(state ? { NotResource: [state.keyArn] } : { Resource: '*' }),
-      Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': env } },
+      Condition: { StringNotEquals: { 'aws:ResourceTag/Environment': env }, Null: { 'aws:ResourceTag/Environment': 'false' } },
     },
     {
       Sid: 'NothingTaggedForAnotherEnvironment',
