@@ -367,6 +367,40 @@ describe('every role of the registry stack has exactly the stated permissions', 
   });
 });
 
+/** Who may assume each role: the exact OIDC subjects of this repository (CI), or people of the account with MFA. */
+const BRANCH: Record<Env, string> = { dev: 'develop', staging: 'staging', prod: 'main' };
+const GITHUB_ENVIRONMENT: Record<Env, string> = { dev: 'dev', staging: 'staging', prod: 'production' };
+const repo = (subject: string) => `repo:tiketi/tiketi-platform:${subject}`;
+const TRUST: Record<string, { subjects?: string[]; hours: number }> = {
+  'tiketi-platform-admin': { hours: 1 },
+  'tiketi-developer': { hours: 1 },
+  'tiketi-ci-image-push': { subjects: ALL_ENVIRONMENTS.map((env) => repo(`ref:refs/heads/${BRANCH[env]}`)), hours: 1 },
+  'tiketi-ci-infra-plan': { subjects: [repo('pull_request'), ...ALL_ENVIRONMENTS.map((env) => repo(`ref:refs/heads/${BRANCH[env]}`))], hours: 1 },
+  ...Object.fromEntries(ALL_ENVIRONMENTS.flatMap((env) => [
+    [`tiketi-ci-infra-apply-${env}`, { subjects: [repo(`environment:${GITHUB_ENVIRONMENT[env]}`)], hours: 3 }],
+    [`tiketi-ci-frontend-deploy-${env}`, { subjects: [repo(`ref:refs/heads/${BRANCH[env]}`)], hours: 1 }],
+  ])),
+};
+
+describe('who may assume each role, and for how long', () => {
+  test.each(Object.keys(TRUST))('%s', (name) => {
+    const role = Object.values<any>(registry().resource!.aws_iam_role).find((r) => r.name === name);
+    const { subjects, hours } = TRUST[name];
+    expect(role.max_session_duration).toBe(hours * 3600);
+    const provider = Object.keys(registry().resource!.aws_iam_openid_connect_provider)[0];
+    expect(JSON.parse(role.assume_role_policy).Statement.map(({ Sid, ...s }: any) => s)).toEqual([
+      subjects
+        ? {
+            Effect: 'Allow',
+            Principal: { Federated: `\${aws_iam_openid_connect_provider.${provider}.arn}` },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com', 'token.actions.githubusercontent.com:sub': subjects } },
+          }
+        : { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::${data.aws_caller_identity.account.account_id}:root' }, Action: 'sts:AssumeRole', Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } },
+    ]);
+  });
+});
+
 describe('IAM decides as stated: each statement, its conditions, its resources', () => {
   test.each(Object.keys(ROLES).filter((n) => ROLES[n].inline.length > 0))('%s', (name) => {
     const rows = claims(policiesOf(registry(), name), ROLES[name].inline, ROLES[name].env);
