@@ -1,14 +1,16 @@
 /**
  * `npm run api-tunnel -- --env <env>`: opens the one way into the environment's private Kubernetes API, for
- * people and CI alike. It finds the cluster stack's api-access host (tags `tiketi:role=api-access`,
- * `Environment=<env>`), points a kubeconfig context `tiketi-<env>` at the local end (`https://127.0.0.1:<port>`,
+ * people and CI alike. It finds the cluster stack's api-access host, the one instance of an Auto Scaling group
+ * (running instances tagged `tiketi:role=api-access`, `Environment=<env>`; while the group replaces a failed
+ * one, e.g. after an AZ loss, two may be running: then the one Auto Scaling reports InService and healthy), points a kubeconfig context `tiketi-<env>` at the local end (`https://127.0.0.1:<port>`,
  * TLS name = the endpoint's host, so the API server's certificate is still verified), and runs an SSM
  * port-forwarding session (`AWS-StartPortForwardingSessionToRemoteHost`) in the foreground until Ctrl-C.
  * The port is the environment's `argocd.kubernetesApi.localPort`, the one the argocd stack's providers use.
  * `--background` (CI: the workflows' tunnel step) leaves the session running after the command returns,
  * once the port accepts connections; `--no-kubeconfig` skips the context (the providers need only the port).
  * Needs the AWS CLI with the Session Manager plugin, kubectl (unless --no-kubeconfig), and IAM permission for
- * ec2:DescribeInstances, eks:DescribeCluster and ssm:StartSession.
+ * ec2:DescribeInstances, eks:DescribeCluster and ssm:StartSession (and autoscaling:DescribeAutoScalingInstances
+ * while a replacement is under way).
  */
 import * as os from 'os';
 import * as path from 'path';
@@ -50,7 +52,8 @@ export async function prepareTunnel(env: EnvironmentSettings, runner: Runner, po
       '--query', 'Reservations[].Instances[].InstanceId', '--output', 'text',
     ])
   ).split(/\s+/).filter(Boolean);
-  if (ids.length !== 1) throw new CommandError(`expected one running api-access instance of ${env.name}, found ${ids.length}${ids.length ? ` (${ids.join(', ')})` : ': deploy the cluster stack'}`);
+  const instanceId = ids.length > 1 ? await inServiceHost(env, runner, ids) : ids[0];
+  if (!instanceId) throw new CommandError(`expected one running api-access instance of ${env.name}, found 0: deploy the cluster stack (or wait: its Auto Scaling group may be launching a replacement)`);
   const name = clusterName(env.name);
   const [endpoint, clusterArn] = (await runner.capture(['aws', 'eks', 'describe-cluster', ...region, '--name', name, '--query', '[cluster.endpoint,cluster.arn]', '--output', 'text'])).split(/\s+/);
   if (!/^https:\/\/[a-z0-9.-]+$/i.test(endpoint ?? '') || !clusterArn) throw new CommandError(`unexpected describe-cluster answer for ${name}: ${JSON.stringify(endpoint)}`);
@@ -60,7 +63,26 @@ export async function prepareTunnel(env: EnvironmentSettings, runner: Runner, po
     await runner.run(['aws', 'eks', 'update-kubeconfig', ...region, '--name', name, '--alias', context]);
     await runner.run(['kubectl', 'config', 'set-cluster', clusterArn, `--server=https://127.0.0.1:${port}`, `--tls-server-name=${endpointHost}`]);
   }
-  return { instanceId: ids[0], endpointHost, clusterArn, port, context };
+  return { instanceId, endpointHost, clusterArn, port, context };
+}
+
+/**
+ * Of several running hosts (the Auto Scaling group launched a replacement while the old one, e.g. in a failed
+ * AZ, is not terminated yet), the one Auto Scaling has InService and healthy; none or several is a failure.
+ */
+async function inServiceHost(env: EnvironmentSettings, runner: Runner, ids: string[]): Promise<string> {
+  const rows = (
+    await runner.capture([
+      'aws', 'autoscaling', 'describe-auto-scaling-instances', '--region', env.region, '--instance-ids', ...ids,
+      '--query', 'AutoScalingInstances[].[InstanceId,LifecycleState,HealthStatus]', '--output', 'text',
+    ])
+  ).split('\n').map((line) => line.trim().split(/\s+/)).filter((row) => row.length === 3);
+  // describe-auto-scaling-instances spells health HEALTHY; describe-auto-scaling-groups, Healthy.
+  const serving = rows.filter(([id, state, health]) => ids.includes(id) && state === 'InService' && health.toUpperCase() === 'HEALTHY').map(([id]) => id);
+  if (serving.length !== 1) {
+    throw new CommandError(`expected one running api-access instance of ${env.name}, found ${ids.length} (${ids.join(', ')}) of which ${serving.length} InService and healthy in its Auto Scaling group${serving.length ? ` (${serving.join(', ')})` : ''}`);
+  }
+  return serving[0];
 }
 
 /** The SSM session that forwards 127.0.0.1:<port> to the endpoint on 443 through the host. */

@@ -434,6 +434,20 @@ export const CI_ROLE_NAMES = {
 } as const;
 
 /** `tiketi-ci-infra-apply-<env>`: the role that applies `env`'s stacks, from that environment's GitHub environment. */
+/**
+ * The host names the cluster's external-dns writes (and ACM validates) for an environment: the API, Argo CD
+ * and Grafana, all behind the cluster's ALBs. The one list external-dns' domain filter and the apply role's
+ * Route53 scope both use, so a new host cannot be published by one and refused by the other.
+ */
+export function clusterHostnames(env: Pick<EnvironmentSettings, 'edge' | 'argocd' | 'observability'>): readonly string[] {
+  return [env.edge.apiDomain, env.argocd.hostname, env.observability.grafanaHostname];
+}
+
+/** Every record name an environment's stacks write in the shared zone: the frontend (edge) and the cluster's hosts. */
+export function environmentRecordNames(env: Pick<EnvironmentSettings, 'edge' | 'argocd' | 'observability'>): readonly string[] {
+  return [env.edge.frontendDomain, ...clusterHostnames(env)];
+}
+
 export function infraApplyRoleName(env: EnvironmentName): string {
   return `${CI_ROLE_NAMES.infraApplyPrefix}${env}`;
 }

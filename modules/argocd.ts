@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { HelmChartSettings } from '../config/settings';
 import { ChartRelease } from './chart-release';
 import { APPLICATION_HEALTH_LUA, NOTIFICATION_TEMPLATES, NOTIFICATION_TRIGGERS } from './private/argocd-notifications';
-import { EphemeralSecret } from './private/ephemeral-secret';
+import { EphemeralSecret, writeOnlyRevision } from './private/ephemeral-secret';
 
 /** The TLS policy of every ALB listener of the platform (TLS 1.3 and 1.2 with forward secrecy only). */
 export const ALB_SSL_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
@@ -84,13 +84,14 @@ export class ArgoCd extends Construct {
     const url = `https://${props.hostname}`;
 
     // Argo CD adds `server.secretkey` to argocd-secret at its first start; Terraform never reads data back
-    // (write-only), so that key is kept until a `data_wo_revision` bump rewrites the Secret (sessions end).
-    const argocdSecret = this.writeOnlySecret('argocd-secret', 'argocd-secret', {
+    // (write-only), so that key is kept until a new version of the webhook or SSO secret rewrites the Secret
+    // (then sessions end: everyone signs in again).
+    const argocdSecret = this.writeOnlySecret('argocd-secret', 'argocd-secret', [props.secrets.githubWebhook, props.secrets.ssoClient], {
       'webhook.github.secret': props.secrets.githubWebhook.secretString,
       'dex.github.clientID': props.secrets.ssoClient.jsonField('clientID'),
       'dex.github.clientSecret': props.secrets.ssoClient.jsonField('clientSecret'),
     });
-    const notificationsSecret = this.writeOnlySecret('notifications-secret', 'argocd-notifications-secret', {
+    const notificationsSecret = this.writeOnlySecret('notifications-secret', 'argocd-notifications-secret', [props.secrets.slackToken], {
       'slack-token': props.secrets.slackToken.secretString,
     });
     this.secrets = [argocdSecret, notificationsSecret];
@@ -196,17 +197,18 @@ export class ArgoCd extends Construct {
     if (!/^(git@[\w.-]+:|ssh:\/\/)/.test(url)) {
       throw new Error(`${this.node.path}: repository ${name}: got URL ${JSON.stringify(url)}, expected an SSH URL (git@host:org/repo.git or ssh://...) for a deploy key`);
     }
-    return this.writeOnlySecret(id, name, { type: 'git', url, sshPrivateKey: deployKey.secretString }, { 'argocd.argoproj.io/secret-type': 'repository' });
+    return this.writeOnlySecret(id, name, [deployKey], { type: 'git', url, sshPrivateKey: deployKey.secretString }, { 'argocd.argoproj.io/secret-type': 'repository' });
   }
 
-  private writeOnlySecret(id: string, name: string, data: Record<string, string>, labels: Record<string, string> = {}): SecretV1 {
+  /** A Secret written only from `sources` (write-only `data_wo`), rewritten when any of them gets a new version. */
+  private writeOnlySecret(id: string, name: string, sources: readonly EphemeralSecret[], data: Record<string, string>, labels: Record<string, string> = {}): SecretV1 {
     return new SecretV1(this, id, {
       provider: this.props.kubernetes,
       metadata: { name, namespace: this.props.namespace, labels: { ...PART_OF_ARGOCD, ...labels } },
       type: 'Opaque',
       dataWo: data,
-      // Write-only data is sent only when this revision changes: bump it to push a rotated value.
-      dataWoRevision: 1,
+      // Write-only data is sent only when the revision changes: the newest source version's creation time.
+      dataWoRevision: writeOnlyRevision(sources),
     });
   }
 }

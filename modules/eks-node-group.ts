@@ -17,6 +17,14 @@ export const NODE_ROLE_POLICIES = [
 
 export interface EksNodeGroupProps {
   readonly clusterName: string;
+  /**
+   * Kubernetes minor of the nodes (`version`): the cluster's `kubernetesVersion` from the settings. Without it
+   * EKS takes the cluster's version at creation and Terraform never moves it, so a control plane upgrade
+   * would leave the nodes behind. With it, the same apply that upgrades the control plane rolls the nodes
+   * after it (the node group depends on the cluster and on the add-ons nodes need). No `release_version`:
+   * AMIs are not pinned, EKS takes the latest AL2023 release of this version when the version changes.
+   */
+  readonly kubernetesVersion: string;
   /** `<namePrefix>-<name>`: node group, role and launch template names. */
   readonly name: string;
   /**
@@ -73,6 +81,9 @@ export class EksNodeGroup extends Construct {
   constructor(scope: Construct, id: string, props: EksNodeGroupProps) {
     super(scope, id);
     const fullName = `${props.namePrefix ?? props.clusterName}-${props.name}`;
+    if (!/^\d+\.\d+$/.test(props.kubernetesVersion)) {
+      throw new Error(`EksNodeGroup ${fullName}: kubernetesVersion must be a Kubernetes minor like "1.35" (the cluster's version), got ${JSON.stringify(props.kubernetesVersion)}`);
+    }
 
     const role = new IamRole(this, 'role', {
       name: `${fullName}-node`,
@@ -106,6 +117,7 @@ export class EksNodeGroup extends Construct {
     const group = new EksNodeGroupResource(this, 'node-group', {
       clusterName: props.clusterName,
       nodeGroupName: fullName,
+      version: props.kubernetesVersion,
       nodeRoleArn: role.arn,
       subnetIds: props.subnetIds,
       amiType: 'AL2023_x86_64_STANDARD',

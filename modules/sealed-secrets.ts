@@ -4,7 +4,7 @@ import { SecretV1 } from '@cdktf/provider-kubernetes/lib/secret-v1';
 import { Construct } from 'constructs';
 import { HelmChartSettings } from '../config/settings';
 import { ChartRelease } from './chart-release';
-import { EphemeralSecret } from './private/ephemeral-secret';
+import { EphemeralSecret, writeOnlyRevision } from './private/ephemeral-secret';
 
 /** Where `kubeseal` looks for the controller by default (`--controller-namespace/--controller-name`). */
 export const SEALED_SECRETS_CONTROLLER = { namespace: 'kube-system', name: 'sealed-secrets-controller' } as const;
@@ -39,7 +39,8 @@ export class SealedSecrets extends Construct {
       metadata: { name: SEALING_KEY_SECRET, namespace: SEALED_SECRETS_CONTROLLER.namespace, labels: { ...ACTIVE_SEALING_KEY_LABEL } },
       type: 'kubernetes.io/tls',
       dataWo: { 'tls.crt': props.sealingKey.jsonField('tls.crt'), 'tls.key': props.sealingKey.jsonField('tls.key') },
-      dataWoRevision: 1,
+      // A new version of the key pair secret (a planned rotation) rewrites it on the next apply.
+      dataWoRevision: writeOnlyRevision([props.sealingKey]),
     });
     this.release = new ChartRelease(this, 'chart', {
       provider: props.helm,

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { App } from 'cdktf';
 import { BackendSettings } from '../config/backend';
 import { BILLING, DNS, ENVIRONMENTS } from '../config/environments';
-import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
+import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings, environmentRecordNames } from '../config/settings';
 import { validateBilling } from '../config/validate';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
@@ -73,15 +73,15 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     // branch and frontend bucket.
     environments: Object.fromEntries(
       ENVIRONMENT_NAMES.map((name): [EnvironmentName, RegistryEnvironment] => {
-        const { gitops, edge, argocd, observability } = ENVIRONMENTS[name];
+        const settings = ENVIRONMENTS[name];
+        const { gitops, edge } = settings;
         return [
           name,
           {
             branch: gitops.branch,
             frontendBucket: frontendBucketName(name, edge.bucketSuffix),
             accessLogBucket: accessLogBucketName(name, edge.bucketSuffix),
-            // Grafana's certificate is validated by the argocd stack too (its ALB is Argo CD's).
-            dnsNames: [edge.frontendDomain, edge.apiDomain, argocd.hostname, observability.grafanaHostname],
+            dnsNames: environmentRecordNames(settings),
           },
         ];
       }),

@@ -4,7 +4,7 @@ import { ITerraformDependable, TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { BackendSettings } from '../config/backend';
 import { MONITORING_NAMESPACE, NODE_AGENTS_NAMESPACE, platformIngressGroup } from '../config/observability';
-import { EnvironmentSettings } from '../config/settings';
+import { EnvironmentSettings, clusterHostnames } from '../config/settings';
 import { ArgoCd } from '../modules/argocd';
 import { ClusterControllers } from '../modules/cluster-controllers';
 import { ClusterNamespaces, DefaultStorageClass, NamespaceSpec } from '../modules/cluster-namespaces';
@@ -102,7 +102,7 @@ export class ArgoCdStack extends TiketiStack {
       vpcId: cluster.vpcId,
       identities: CONTROLLER_SERVICE_ACCOUNTS,
       albControllerReplicas: settings.replicas.awsLoadBalancerController,
-      dnsNames: [env.edge.apiDomain, settings.hostname, env.observability.grafanaHostname],
+      dnsNames: clusterHostnames(env),
       externalDnsPolicy: settings.externalDnsPolicy,
       environment: env.name,
       dependsOn: namespaces.all,

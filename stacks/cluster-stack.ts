@@ -85,6 +85,8 @@ export class ClusterStack extends TiketiStack {
       clusterName: this.cluster.clusterName,
       namePrefix: name,
       name: 'general',
+      // The cluster's version, from the same setting: an upgrade moves the control plane, then the nodes.
+      kubernetesVersion: settings.kubernetesVersion,
       subnetIds: props.vpc.privateSubnetIds,
       instanceTypes: group.instanceTypes,
       minSize: group.minSize,
@@ -115,7 +117,9 @@ export class ClusterStack extends TiketiStack {
       namePrefix: this.namePrefix,
       environment: props.env.name,
       vpcId: props.vpc.vpcId,
-      subnetId: props.vpc.privateSubnetIds[0],
+      // Every AZ's private subnet: the loss of one AZ must not close the only way into the private API.
+      subnetIds: props.vpc.privateSubnetIds,
+      instanceTags: defaultTags(props.env.name, 'cluster'),
     });
     this.apiAccessHost.allowHttpsTo('api-access-to-cluster', this.cluster.clusterSecurityGroupId, 'Kubernetes API from the SSM api-access host');
 
@@ -151,7 +155,7 @@ export class ClusterStack extends TiketiStack {
       out(`${snake(id)}_role_arn`, role.roleArn, `IAM role of ${role.namespace}/${role.serviceAccount} (Pod Identity)`);
     }
     out('ebs_csi_driver_role_arn', this.addons.ebsCsiRole.roleArn, 'IAM role of the EBS CSI driver add-on (Pod Identity)');
-    out('api_access_instance_id', this.apiAccessHost.instanceId, 'SSM target of `npm run api-tunnel` (port forwarding to the private API)');
+    out('api_access_autoscaling_group_name', this.apiAccessHost.autoScalingGroupName, 'Auto Scaling group of the api-access host (one instance; `npm run api-tunnel` finds it by tag)');
     out('platform_secrets_kms_key_arn', this.platformSecrets.kmsKeyArn, 'KMS key of the Argo CD and Sealed Secrets secrets (writers need kms:Encrypt/GenerateDataKey)');
   }
 }

@@ -7,7 +7,7 @@
  * Terraform itself refuses an ephemeral value in an attribute that is stored in state.
  */
 import { TerraformJson } from '../support/synth';
-import { describeWithTerraform, initWorkdir, validateWorkdir } from '../support/terraform';
+import { describeWithTerraform, initWorkdir, mockAwsProvider, terraformTest, validateWorkdir } from '../support/terraform';
 import { argocdJson } from './helpers/stack';
 
 function expressionsReadingEphemerals(json: TerraformJson): string[] {
@@ -40,6 +40,44 @@ describeWithTerraform('terraform: the argocd stack ephemeral reads (AWS-only ext
     expect(uses.length).toBeGreaterThanOrEqual(7);
     const dir = initWorkdir(awsOnlyExtract(json), `argocd-ephemeral-${envName}`);
     expect(validateWorkdir(dir).error_count).toBe(0);
+  });
+
+  test('data_wo_revision: the newest AWSCURRENT version of the Secret\'s sources, as Terraform evaluates it', () => {
+    // The revisions and the version lists they read, as outputs of an AWS-only extract; the lists are given
+    // by override_data the way AWS answers ListSecretVersionIds (RFC 3339 times, staging labels).
+    const json = argocdJson('prod');
+    const secrets = Object.entries<any>(json.resource!.kubernetes_secret_v1).filter(([, s]) => s.data_wo_revision !== undefined);
+    const extract = {
+      terraform: { required_providers: { aws: json.terraform.required_providers.aws } },
+      provider: { aws: json.provider!.aws },
+      data: { aws_secretsmanager_secret_versions: json.data!.aws_secretsmanager_secret_versions },
+      output: Object.fromEntries(secrets.map(([, s]) => [s.metadata.name.replace(/-/g, '_'), { value: s.data_wo_revision }])),
+    } as unknown as TerraformJson;
+    const dir = initWorkdir(extract, 'argocd-revisions');
+    const versions = (current: string, previous: string) =>
+      `[{ version_id = "v2", created_time = "${current}", version_stages = ["AWSCURRENT"], last_accessed_date = "" }, { version_id = "v1", created_time = "${previous}", version_stages = ["AWSPREVIOUS"], last_accessed_date = "" }]`;
+    const override = (name: string, current: string) => `  override_data {\n    target = data.aws_secretsmanager_secret_versions.${name}_versions\n    values = { versions = ${versions(current, '2026-01-01T00:00:00Z')} }\n  }`;
+    const hcl = [
+      mockAwsProvider(),
+      'run "revisions" {',
+      '  command = plan',
+      override('sealing_key', '2026-11-30T10:00:00Z'),
+      override('repository_deploy_key', '2026-10-01T08:30:05Z'),
+      override('slack_token', '2026-09-15T00:00:00Z'),
+      override('github_webhook', '2026-06-01T00:00:00Z'),
+      // The SSO client was rotated after the webhook secret: argocd-secret takes the newer one.
+      override('sso_client', '2026-12-01T23:59:59Z'),
+      '  assert {',
+      '    condition     = output.sealed_secrets_key == 20261130100000 && output.tiketi_platform_repository == 20261001083005',
+      '    error_message = "revision is not the AWSCURRENT creation time"',
+      '  }',
+      '  assert {',
+      '    condition     = output.argocd_secret == 20261201235959 && output.argocd_notifications_secret == 20260915000000',
+      '    error_message = "argocd-secret is not the newest of its two sources"',
+      '  }',
+      '}',
+    ].join('\n');
+    expect(terraformTest(dir, 'revisions', hcl)).toMatch(/1 passed, 0 failed/);
   });
 
   test('Terraform refuses an ephemeral value in an attribute stored in state (what data_wo avoids)', () => {

@@ -41,9 +41,32 @@ describe('npm run api-tunnel', () => {
     expect(runner.calls[runner.calls.length - 1]).toMatch(/localPortNumber=9443$/);
   });
 
-  test('no host, or two, is a failure naming what was found; nothing is forwarded', async () => {
-    for (const [answer, message] of [['', /found 0: deploy the cluster stack/], ['i-1\ti-2', /found 2 \(i-1, i-2\)/]] as const) {
-      const runner = fakeRunner([['aws ec2', answer]]);
+  test('two running hosts (a replacement under way): the one Auto Scaling has InService and healthy is used', async () => {
+    const runner = fakeRunner([
+      ['aws ec2 describe-instances', 'i-old\ti-new'],
+      ['aws autoscaling describe-auto-scaling-instances', 'i-old\tTerminating\tUNHEALTHY\ni-new\tInService\tHEALTHY\n'],
+      ['aws eks describe-cluster', `${ENDPOINT}\t${ARN}`],
+    ]);
+    expect(await runCommand(apiTunnelCommand(runner), ['--env', 'prod', '--no-kubeconfig'], fakeIo())).toBe(0);
+    expect(runner.calls).toContain('capture aws autoscaling describe-auto-scaling-instances --region ap-northeast-2 --instance-ids i-old i-new --query AutoScalingInstances[].[InstanceId,LifecycleState,HealthStatus] --output text');
+    expect(runner.calls[runner.calls.length - 1]).toMatch(/^run aws ssm start-session --region ap-northeast-2 --target i-new /);
+  });
+
+  test('one running host needs no Auto Scaling lookup', async () => {
+    const runner = fakeRunner([['aws ec2 describe-instances', 'i-0123456789abcdef0'], ['aws eks describe-cluster', `${ENDPOINT}\t${ARN}`]]);
+    expect(await runCommand(apiTunnelCommand(runner), ['--env', 'prod', '--no-kubeconfig'], fakeIo())).toBe(0);
+    expect(runner.calls.some((c) => c.includes('autoscaling'))).toBe(false);
+  });
+
+  test('no host, or two that Auto Scaling does not tell apart, is a failure naming what was found; nothing is forwarded', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['', '', /found 0: deploy the cluster stack/],
+      ['i-1\ti-2', 'i-1\tInService\tHEALTHY\ni-2\tInService\tHEALTHY', /found 2 \(i-1, i-2\) of which 2 InService and healthy in its Auto Scaling group \(i-1, i-2\)/],
+      ['i-1\ti-2', 'i-1\tPending\tHEALTHY\ni-2\tInService\tUNHEALTHY', /found 2 \(i-1, i-2\) of which 0 InService and healthy/],
+      ['i-1\ti-2', '', /found 2 \(i-1, i-2\) of which 0/],
+    ];
+    for (const [answer, groupAnswer, message] of cases) {
+      const runner = fakeRunner([['aws ec2', answer], ['aws autoscaling', groupAnswer]]);
       const io = fakeIo();
       expect(await runCommand(apiTunnelCommand(runner), ['--env', 'dev'], io)).toBe(1);
       expect(io.stderr.join('\n')).toMatch(message);

@@ -197,6 +197,31 @@ describe('cost of a known configuration', () => {
   });
 });
 
+describe('an Auto Scaling group of our own (the api-access host)', () => {
+  test('costs desired × the launch template instance type and its root volume, between min and max', () => {
+    const stacks = [
+      stack('cluster', 'dev', {
+        aws_launch_template: { host: { instance_type: 't4g.medium', block_device_mappings: [{ device_name: '/dev/xvda', ebs: { volume_size: 8, volume_type: 'gp3' } }] } },
+        aws_autoscaling_group: { host: { min_size: 1, desired_capacity: 1, max_size: 2, launch_template: { id: '${aws_launch_template.host.id}', version: '${aws_launch_template.host.latest_version}' } } },
+      }),
+    ];
+    const dev = buildReport({ environments: [devInput(stacks)], prices: PRICES, assumptions: ASSUMED }).environments[0];
+    const items = dev.items.filter((i) => i.resourceType === 'aws_autoscaling_group');
+    const compute = items.find((i) => i.category === 'EC2 instances')!;
+    expect([monthlyAt(compute, 'min'), monthlyAt(compute, 'desired'), monthlyAt(compute, 'max')]).toEqual([0.04 * 730, 0.04 * 730, 0.04 * 730 * 2].map((n) => expect.closeTo(n, 6)));
+    expect(items.find((i) => i.category === 'EBS volumes')!.monthly).toBeCloseTo(8 * 0.1, 6);
+    expect(dev.totals.unpricedLines).toBe(0);
+  });
+
+  test('a launch template without a literal instance type leaves it unpriced, not zero', () => {
+    const stacks = [stack('cluster', 'dev', { aws_launch_template: { host: {} }, aws_autoscaling_group: { host: { min_size: 1, max_size: 1, launch_template: { id: '${aws_launch_template.host.id}' } } } })];
+    const dev = buildReport({ environments: [devInput(stacks)], prices: PRICES, assumptions: ASSUMED }).environments[0];
+    const [item] = dev.items.filter((i) => i.resourceType === 'aws_autoscaling_group');
+    expect(item.monthly).toBeNull();
+    expect(item.unpriced).toMatch(/instance_type not literal/);
+  });
+});
+
 describe('prices that do not exist are not invented', () => {
   const withCache = (nodeType: string, engine = 'valkey') => {
     const stacks = devStacks().map((s) => (s.id === 'data' ? stack('data', 'dev', { aws_elasticache_replication_group: { cache: { engine, node_type: nodeType, num_cache_clusters: 1 } } }) : s));

@@ -7,6 +7,12 @@ const policyDocs = (json: any): { name: string; doc: any }[] => [
   ...Object.values(resourcesOf(json, 'aws_iam_role_policy')).map((p: any) => ({ name: p.name, doc: JSON.parse(p.policy) })),
 ];
 
+/** The node group's launch template (the api-access host has its own). */
+const nodeTemplate = (json: any) => {
+  const ref = onlyResource(json, 'aws_eks_node_group').launch_template.id as string;
+  return resourcesOf(json, 'aws_launch_template')[/^\$\{aws_launch_template\.([^.]+)\.id\}$/.exec(ref)![1]] as any;
+};
+
 describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
   const env = ENVIRONMENTS[envName];
   const json = () => synthApp(envName).json('cluster');
@@ -25,7 +31,10 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     const settings = env.cluster.nodeGroup;
     expect(group.scaling_config).toEqual({ min_size: settings.minSize, desired_size: settings.desiredSize, max_size: settings.maxSize });
     expect(group.instance_types).toEqual(settings.instanceTypes);
-    expect(onlyResource(json(), 'aws_launch_template').block_device_mappings[0].ebs.volume_size).toBe(settings.diskSizeGb);
+    // The nodes follow the control plane: the same setting, so an upgrade of one is an upgrade of both.
+    expect(group.version).toBe(env.cluster.kubernetesVersion);
+    expect(group.version).toBe(onlyResource(json(), 'aws_eks_cluster').version);
+    expect(nodeTemplate(json()).block_device_mappings[0].ebs.volume_size).toBe(settings.diskSizeGb);
     expect(group.depends_on).toEqual(expect.arrayContaining([expect.stringMatching(/aws_eks_addon\..*vpc-cni/)]));
   });
 
@@ -68,7 +77,7 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
 
   test('nodes and their volumes are tagged for cost allocation (default tags do not reach them)', () => {
     const tags = { Project: 'tiketi', Environment: envName, Stack: 'cluster', ManagedBy: 'cdktf', Name: `tiketi-${envName}-general-node` };
-    expect(onlyResource(json(), 'aws_launch_template').tag_specifications).toEqual([
+    expect(nodeTemplate(json()).tag_specifications).toEqual([
       { resource_type: 'instance', tags },
       { resource_type: 'volume', tags },
     ]);
@@ -122,6 +131,19 @@ describe.each(ALL_ENVIRONMENTS)('cluster stack (%s)', (envName) => {
     expect(Object.keys(json().output ?? {})).toEqual(
       expect.arrayContaining(['cluster_name', 'cluster_endpoint', 'cluster_certificate_authority_data', 'oidc_provider_arn', 'cluster_security_group_id', 'vpc_id', 'region', 'aws_load_balancer_controller_role_arn', 'external_dns_role_arn', 'cluster_autoscaler_role_arn', 'ebs_csi_driver_role_arn', 'node_role_arn']),
     );
+  });
+
+  test('the api-access host: one instance that may be launched in the private subnet of every AZ, tagged like the nodes', () => {
+    const group = onlyResource(json(), 'aws_autoscaling_group');
+    expect([group.min_size, group.max_size, group.desired_capacity]).toEqual([1, 1, 1]);
+    expect(group.vpc_zone_identifier).toHaveLength(env.network.availabilityZones.length);
+    expect(new Set(group.vpc_zone_identifier).size).toBe(env.network.availabilityZones.length);
+    expect(group.vpc_zone_identifier.every((id: string) => /terraform_remote_state\.cross-stack-reference-input-network\.outputs\..*private/.test(id))).toBe(true);
+    expect(group.vpc_zone_identifier).toEqual(onlyResource(json(), 'aws_eks_cluster').vpc_config.subnet_ids);
+    const tags = Object.fromEntries(group.tag.map((t: any) => [t.key, t.value]));
+    expect(tags).toMatchObject({ 'tiketi:role': 'api-access', Environment: envName, Project: 'tiketi', Stack: 'cluster' });
+    expect(resourcesOf(json(), 'aws_instance')).toEqual({});
+    expect(json().output!.api_access_autoscaling_group_name.value).toMatch(/^\$\{aws_autoscaling_group\./);
   });
 
   test('uses only the AWS provider', () => {

@@ -89,7 +89,7 @@ describe('EksCluster', () => {
 });
 
 describe('EksNodeGroup', () => {
-  const base = { clusterName: 'tiketi-test', name: 'general', subnetIds: ['subnet-a', 'subnet-b'], instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 };
+  const base = { clusterName: 'tiketi-test', kubernetesVersion: '1.34', name: 'general', subnetIds: ['subnet-a', 'subnet-b'], instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 };
 
   test('launch template: IMDSv2 required, hop limit 1, encrypted gp3 root volume of the given size', () => {
     const template = one(synth((s) => new EksNodeGroup(s, 'ng', base)), 'aws_launch_template');
@@ -106,6 +106,20 @@ describe('EksNodeGroup', () => {
     expect(group.tags).toEqual({ 'k8s.io/cluster-autoscaler/enabled': 'true', 'k8s.io/cluster-autoscaler/tiketi-test': 'owned' });
     expect(group.lifecycle.ignore_changes).toEqual(['scaling_config[0].desired_size']);
     expect(group.node_repair_config).toEqual({ enabled: true });
+  });
+
+  test('the nodes run the given Kubernetes version (so a cluster upgrade moves them too); AMI releases are not pinned', () => {
+    const group = one(synth((s) => new EksNodeGroup(s, 'ng', base)), 'aws_eks_node_group');
+    expect(group.version).toBe('1.34');
+    // A launch template with an image_id would make EKS refuse `version`: the AMI comes from ami_type.
+    expect(one(synth((s) => new EksNodeGroup(s, 'ng', base)), 'aws_launch_template').image_id).toBeUndefined();
+    expect(group.release_version).toBeUndefined();
+  });
+
+  test('a kubernetesVersion that is not a minor is refused, naming the field', () => {
+    for (const bad of ['', '1', 'v1.35', '1.35.2', 'latest']) {
+      expect(() => synth((s) => new EksNodeGroup(s, 'ng', { ...base, kubernetesVersion: bad }))).toThrow(/tiketi-test-general: kubernetesVersion must be a Kubernetes minor like "1\.35"/);
+    }
   });
 
   test('maxUnavailable and nodeRepair props are passed through', () => {

@@ -123,6 +123,25 @@ describe.each(files)('%s', (file) => {
   });
 });
 
+describe('the Node.js of CI', () => {
+  /** The exact version CI runs: a supported LTS line (Node 20 reached its end of life on 2026-04-30), stated in the README. */
+  const NODE = '22.23.0';
+
+  test('every setup-node step pins that exact version, the one the README states', () => {
+    const versions = all().flatMap((w) => Object.values(w.jobs).flatMap((job) => steps(job).filter((s) => String(s.uses ?? '').startsWith('actions/setup-node@')).map((s) => String(s.with?.['node-version']))));
+    expect(versions.length).toBeGreaterThan(10);
+    expect([...new Set(versions)]).toEqual([NODE]);
+    expect(fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`CI runs **${NODE}** (\`node-version: ${NODE}\` in every workflow)`);
+  });
+
+  test('that version satisfies package.json engines', () => {
+    const engines = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).engines.node as string;
+    const [, major, minor, patch] = /^>=(\d+)\.(\d+)\.(\d+)$/.exec(engines)!.map(Number);
+    const [a, b, c] = NODE.split('.').map(Number);
+    expect(a > major || (a === major && (b > minor || (b === minor && c >= patch)))).toBe(true);
+  });
+});
+
 describe('who may change what', () => {
   const jobsAssuming = (role: string) => all().flatMap((w) => jobsOf(w).filter(([, j]) => steps(j).some((s) => awsRoleOf(s)?.endsWith(`role/${role}`))).map(([id, j]) => ({ file: w.file, id, job: j })));
 

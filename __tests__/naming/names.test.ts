@@ -39,6 +39,7 @@ const NAMED: Record<string, { attribute: string; prefix?: (env: Env) => string }
   aws_eks_cluster: { attribute: 'name', prefix: (env) => `tiketi-${env}` },
   aws_eks_node_group: { attribute: 'node_group_name', prefix: (env) => `tiketi-${env}-` },
   aws_launch_template: { attribute: 'name', prefix: (env) => `tiketi-${env}-` },
+  aws_autoscaling_group: { attribute: 'name', prefix: (env) => `tiketi-${env}-` },
   aws_db_instance: { attribute: 'identifier', prefix: (env) => `tiketi-${env}-` },
   aws_db_parameter_group: { attribute: 'name_prefix', prefix: (env) => `tiketi-${env}-` },
   aws_db_subnet_group: { attribute: 'name', prefix: (env) => `tiketi-${env}-` },

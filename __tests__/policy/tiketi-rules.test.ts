@@ -5,6 +5,7 @@ import { EcrRepository } from '@cdktf/provider-aws/lib/ecr-repository';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone';
@@ -194,5 +195,40 @@ describe('Tiketi.7: S3 state is encrypted with the platform key and locked', () 
     expect(backend({ encrypt: true, kms_key_id: 'alias/tiketi-terraform-state', use_lockfile: true })).toBe('passed');
     expect(backend({ encrypt: true, use_lockfile: true })).toBe('failed: kms_key_id is unset (state is written with SSE-S3)');
     expect(statusOf('Tiketi.7', { terraform: { backend: { local: { path: 'x' } } } })).toEqual({});
+  });
+});
+
+describe('Tiketi.8: IMDSv2 with a hop limit of 1 on instances and launch templates', () => {
+  test('hop limit 1 with tokens required passes on both; a hop limit of 2, unset, optional tokens or no metadata options fail', () => {
+    const json = fixture((s) => {
+      new LaunchTemplate(s, 'host', { metadataOptions: { httpEndpoint: 'enabled', httpTokens: 'required', httpPutResponseHopLimit: 1 } });
+      new LaunchTemplate(s, 'hop2', { metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 } });
+      new LaunchTemplate(s, 'tokensonly', { metadataOptions: { httpTokens: 'required' } });
+      new LaunchTemplate(s, 'bare', {});
+      new LaunchTemplate(s, 'off', { metadataOptions: { httpEndpoint: 'disabled', httpTokens: 'required' } });
+      new Instance(s, 'v2hop1', { ami: 'ami-1', instanceType: 't4g.nano', metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1 } });
+      new Instance(s, 'v1hop1', { ami: 'ami-1', instanceType: 't4g.nano', metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1 } });
+    });
+    expect(statusOf('Tiketi.8', json)).toEqual({
+      'aws_launch_template.host': 'passed',
+      'aws_launch_template.hop2': 'failed: http_put_response_hop_limit is 2, not 1: one more hop (a container) reaches the instance role',
+      'aws_launch_template.tokensonly': 'failed: http_put_response_hop_limit is unset (the AMI default), not 1: one more hop (a container) reaches the instance role',
+      'aws_launch_template.bare': 'failed: no metadata_options: the AMI default applies (AL2023: hop limit 2)',
+      'aws_launch_template.off': 'passed',
+      'aws_instance.v2hop1': 'passed',
+      'aws_instance.v1hop1': 'failed: http_tokens is "optional", not "required"',
+    });
+  });
+
+  test('the api-access host and the nodes of every environment pass', () => {
+    const { ApiAccessHost } = require('../../modules/api-access-host');
+    const { EksNodeGroup } = require('../../modules/eks-node-group');
+    const json = fixture((s) => {
+      new ApiAccessHost(s, 'host', { namePrefix: 'tiketi-test', environment: 'test', vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], permissionsBoundary: 'arn:aws:iam::111122223333:policy/tiketi-boundary' });
+      new EksNodeGroup(s, 'ng', { clusterName: 'tiketi-test', kubernetesVersion: '1.35', name: 'general', subnetIds: ['subnet-a'], instanceTypes: ['t3.medium'], minSize: 1, desiredSize: 1, maxSize: 2, diskSizeGb: 20, permissionsBoundary: 'arn:aws:iam::111122223333:policy/tiketi-boundary' });
+    });
+    const status = statusOf('Tiketi.8', json);
+    expect(Object.keys(status)).toHaveLength(2);
+    expect(Object.values(status)).toEqual(['passed', 'passed']);
   });
 });

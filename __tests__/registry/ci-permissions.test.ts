@@ -87,6 +87,8 @@ const arnsByType: Record<string, (r: { region: string; config: any; id: string }
   aws_elasticache_user_group: ({ region, config }) => `arn:aws:elasticache:${region}:${ACCOUNT}:usergroup:${config.user_group_id}`,
   aws_vpc_security_group_ingress_rule: ({ region, id }) => `arn:aws:ec2:${region}:${ACCOUNT}:security-group-rule/sgr-${id}`,
   aws_sns_topic: ({ region, config }) => `arn:aws:sns:${region}:${ACCOUNT}:${config.name}`,
+  aws_cloudwatch_metric_alarm: ({ region, config }) => `arn:aws:cloudwatch:${region}:${ACCOUNT}:alarm:${config.alarm_name}`,
+  aws_db_event_subscription: ({ region, config }) => `arn:aws:rds:${region}:${ACCOUNT}:es:${config.name}`,
 };
 
 /** The resource a reference (`${aws_x.id.attr}`, possibly through remote state) points to, in `env`. */
@@ -185,6 +187,8 @@ function tunnel(b: Block): Need[] {
   const n = needs(b);
   return [
     n.read(['ec2:DescribeInstances']),
+    // Only while a replacement host is launching (two running): which one Auto Scaling has InService.
+    n.read(['autoscaling:DescribeAutoScalingInstances']),
     n.read(['eks:DescribeCluster'], n.arn('eks', `cluster/tiketi-${b.env}`)),
     n.read(['ssm:StartSession'], n.arn('ec2', 'instance/i-0123456789abcdef0'), {
       context: { 'ssm:resourceTag/tiketi:role': 'api-access', 'ssm:resourceTag/Environment': b.env, 'ssm:SessionDocumentAccessCheck': 'true' },
@@ -225,6 +229,8 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
   aws_iam_policy_data: (b) => [needs(b).read(['iam:GetPolicy', 'iam:GetPolicyVersion'], literal(b.config.arn, BOUNDARY_ARN).replace(/\$\{[^}]+\}/, ACCOUNT), { tags: 'none' })],
   aws_iam_role_data: (b) => [needs(b).read(['iam:GetRole'], `arn:aws:iam::${ACCOUNT}:role/${b.config.name}`, { tags: 'none' })],
   aws_route53_zone_data: (b) => [needs(b).read(['route53:ListHostedZones']), needs(b).read(['route53:GetHostedZone', 'route53:ListTagsForResource'], 'arn:aws:route53:::hostedzone/Z0123456789TIKETI', { tags: 'none' })],
+  // The version list (metadata, no value) whose AWSCURRENT time is the write-only Secrets' data_wo_revision.
+  aws_secretsmanager_secret_versions_data: (b) => [needs(b).read(['secretsmanager:ListSecretVersionIds'], needs(b).arn('secretsmanager', `secret:${b.config.secret_id}-AbCdEf`))],
   aws_ssm_parameter_data: (b) => [needs(b).read(['ssm:GetParameter'], `arn:aws:ssm:${b.region}::parameter${b.config.name}`, { tags: 'none' })],
   // ---- ephemeral: the argocd stack reads secret values during plan AND apply
   aws_secretsmanager_secret_version_ephemeral: (b) => {
@@ -405,6 +411,49 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
   ],
   terraform_data: () => [], // Terraform's built-in provider: no AWS call
 
+  // ---- observability: the alarm topics, their alarms and the RDS event subscriptions
+  aws_sns_topic: (b) => {
+    const n = needs(b);
+    const arn = ownArn(b);
+    return [
+      n.read(['sns:GetTopicAttributes', 'sns:ListTagsForResource'], arn),
+      n.create(['sns:CreateTopic', 'sns:TagResource'], arn),
+      n.change(['sns:SetTopicAttributes', 'sns:DeleteTopic'], arn),
+      // An encrypted topic: SNS checks the caller may use the key when the key is set.
+      n.change(['kms:DescribeKey', 'kms:GenerateDataKey', 'kms:Decrypt'], arnOf(b, b.config.kms_master_key_id)),
+    ];
+  },
+  aws_sns_topic_policy: (b) => {
+    const n = needs(b);
+    const topic = arnOf(b, b.config.arn);
+    return [n.read(['sns:GetTopicAttributes'], topic), n.change(['sns:SetTopicAttributes'], topic)];
+  },
+  aws_sns_topic_subscription: (b) => {
+    // Subscription calls are authorized against the topic (the subscription has no tags of its own).
+    const n = needs(b);
+    const topic = arnOf(b, b.config.topic_arn);
+    return [
+      n.read(['sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], topic),
+      n.change(['sns:Subscribe', 'sns:SetSubscriptionAttributes', 'sns:Unsubscribe'], topic),
+    ];
+  },
+  aws_cloudwatch_metric_alarm: (b) => {
+    const n = needs(b);
+    const arn = ownArn(b);
+    return [
+      n.read(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], arn),
+      n.create(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], arn),
+      n.change(['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], arn),
+    ];
+  },
+  aws_db_event_subscription: (b) => [
+    ...rdsLike(b, 'rds', ['DescribeEventSubscriptions'], 'CreateEventSubscription', ['ModifyEventSubscription', 'DeleteEventSubscription', 'AddSourceIdentifierToSubscription', 'RemoveSourceIdentifierFromSubscription']),
+    // RDS checks that it may publish to the topic: the topic's policy (aws_sns_topic_policy), not the caller.
+  ],
+  // The API load balancer is the AWS Load Balancer Controller's: looked up by its tags. ELB's Describe calls
+  // have no resource-level permissions.
+  aws_lbs_data: (b) => [needs(b).read(['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'])],
+
   // ---- cluster
   aws_eks_cluster: (b) => {
     const n = needs(b);
@@ -463,21 +512,31 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
     ];
   },
   aws_launch_template: (b) => ec2Resource(b, 'launch-template', 'lt', ['DescribeLaunchTemplates', 'DescribeLaunchTemplateVersions'], ['CreateLaunchTemplate'], ['CreateLaunchTemplateVersion', 'ModifyLaunchTemplate', 'DeleteLaunchTemplate']),
-  aws_instance: (b) => {
+  aws_autoscaling_group: (b) => {
     const n = needs(b);
-    const instance = n.arn('ec2', `instance/i-${b.id}`);
-    const profile = target(b.env, b.json, b.config.iam_instance_profile)!;
+    const group = n.arn('autoscaling', `autoScalingGroup:0123abcd-0000-4000-8000-000000000000:autoScalingGroupName/${b.config.name}`);
+    const template = target(b.env, b.json, b.config.launch_template.id)!;
+    const profile = target(b.env, b.json, template.config.iam_instance_profile.name)!;
+    const groups: string[] = template.config.network_interfaces.flatMap((ni: any) => ni.security_groups);
+    // Creating a group from a launch template, Auto Scaling checks that the caller may launch it: RunInstances
+    // on the template and what it launches, CreateTags, PassRole of the instance profile's role.
+    const launch = (resource: string, extra: Parameters<typeof n.change>[2] = {}) => n.change(['ec2:RunInstances'], resource, extra);
     return [
-      n.read(['ec2:DescribeInstances', 'ec2:DescribeInstanceAttribute', 'ec2:DescribeVolumes', 'ec2:DescribeInstanceTypes', 'ec2:DescribeInstanceCreditSpecifications', 'ec2:DescribeTags']),
+      n.read(['autoscaling:DescribeAutoScalingGroups', 'autoscaling:DescribeScalingActivities', 'autoscaling:DescribeLifecycleHooks', 'autoscaling:DescribeTrafficSources', 'autoscaling:DescribeWarmPool']),
+      n.read(['ec2:DescribeLaunchTemplateVersions']),
+      n.create(['autoscaling:CreateAutoScalingGroup', 'autoscaling:CreateOrUpdateTags'], group),
+      launch(arnOf(b, b.config.launch_template.id)),
       n.create(['ec2:RunInstances'], n.arn('ec2', 'instance/*')),
       n.create(['ec2:RunInstances'], n.arn('ec2', 'volume/*')),
       n.create(['ec2:RunInstances'], n.arn('ec2', 'network-interface/*')),
-      n.change(['ec2:RunInstances'], arnOf(b, b.config.subnet_id)),
-      ...b.config.vpc_security_group_ids.map((ref: string) => n.change(['ec2:RunInstances'], arnOf(b, ref))),
-      n.change(['ec2:RunInstances'], `arn:aws:ec2:${b.region}::image/ami-0123456789abcdef0`, { tags: 'none', shared: true }),
-      n.create(['ec2:CreateTags'], instance, { context: { 'ec2:CreateAction': 'RunInstances' } }),
+      ...b.config.vpc_zone_identifier.map((ref: string) => launch(arnOf(b, ref))),
+      ...groups.map((ref) => launch(arnOf(b, ref))),
+      launch(`arn:aws:ec2:${b.region}::image/ami-0123456789abcdef0`, { tags: 'none', shared: true }),
+      n.create(['ec2:CreateTags'], n.arn('ec2', 'instance/*'), { context: { 'ec2:CreateAction': 'RunInstances' } }),
       passRole(b, profile.config.role, 'ec2.amazonaws.com'),
-      n.change(['ec2:ModifyInstanceAttribute', 'ec2:ModifyInstanceMetadataOptions', 'ec2:StopInstances', 'ec2:StartInstances', 'ec2:TerminateInstances'], instance),
+      n.change(['iam:CreateServiceLinkedRole'], `arn:aws:iam::${ACCOUNT}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling`, { tags: 'none', shared: true, context: { 'iam:AWSServiceName': 'autoscaling.amazonaws.com' } }),
+      n.tag(['autoscaling:CreateOrUpdateTags', 'autoscaling:DeleteTags'], group),
+      n.change(['autoscaling:UpdateAutoScalingGroup', 'autoscaling:SetDesiredCapacity', 'autoscaling:DeleteAutoScalingGroup'], group),
     ];
   },
   aws_secretsmanager_secret: (b) => {
@@ -603,50 +662,6 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
   aws_s3_bucket_server_side_encryption_configuration: bucketPart(['s3:GetEncryptionConfiguration'], ['s3:PutEncryptionConfiguration']),
   aws_s3_bucket_versioning: bucketPart(['s3:GetBucketVersioning'], ['s3:PutBucketVersioning']),
 
-  // ---- observability: alarm topics, alarms, RDS event subscriptions, the API ALB lookup
-  aws_sns_topic: (b) => {
-    const n = needs(b);
-    const arn = ownArn(b);
-    return [
-      n.read(['sns:GetTopicAttributes', 'sns:ListTagsForResource'], arn),
-      n.create(['sns:CreateTopic', 'sns:TagResource'], arn),
-      n.tag(['sns:TagResource', 'sns:UntagResource'], arn),
-      n.change(['sns:SetTopicAttributes', 'sns:DeleteTopic'], arn),
-    ];
-  },
-  aws_sns_topic_policy: (b) => {
-    const topic = arnOf(b, b.config.arn);
-    return [needs(b).read(['sns:GetTopicAttributes'], topic), needs(b).change(['sns:SetTopicAttributes'], topic)];
-  },
-  aws_sns_topic_subscription: (b) => {
-    const n = needs(b);
-    const topic = arnOf(b, b.config.topic_arn);
-    return [
-      n.read(['sns:GetSubscriptionAttributes', 'sns:ListSubscriptionsByTopic'], topic),
-      n.change(['sns:Subscribe', 'sns:Unsubscribe', 'sns:SetSubscriptionAttributes'], topic),
-    ];
-  },
-  aws_cloudwatch_metric_alarm: (b) => {
-    const n = needs(b);
-    const arn = n.arn('cloudwatch', `alarm:${b.config.alarm_name}`);
-    return [
-      n.read(['cloudwatch:DescribeAlarms', 'cloudwatch:ListTagsForResource'], arn),
-      n.create(['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'], arn),
-      n.change(['cloudwatch:PutMetricAlarm', 'cloudwatch:UntagResource', 'cloudwatch:DeleteAlarms'], arn),
-    ];
-  },
-  aws_db_event_subscription: (b) => {
-    const n = needs(b);
-    const arn = n.arn('rds', `es:${b.config.name}`);
-    return [
-      n.read(['rds:DescribeEventSubscriptions', 'rds:ListTagsForResource'], arn),
-      n.create(['rds:CreateEventSubscription', 'rds:AddTagsToResource'], arn),
-      n.change(['rds:ModifyEventSubscription', 'rds:DeleteEventSubscription'], arn),
-    ];
-  },
-  // The API ALB is the load balancer controller's (not a stack's): found by its tags, never changed.
-  aws_lbs_data: (b) => [needs(b).read(['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'])],
-
   // ---- argocd: the helm and kubernetes providers go through the tunnel (plan refreshes, apply writes)
   helm_release: tunnel,
   kubernetes_namespace_v1: tunnel,
@@ -763,7 +778,7 @@ describe.each(ALL_ENVIRONMENTS)('CI permissions for the %s stacks', (env) => {
   test('the walk covers every per-environment stack and the types the stacks gained', () => {
     const types = new Set(walked().map((w) => w.type));
     expect([...new Set(walked().map((w) => w.block.split('/')[0]))].sort()).toEqual(['argocd', 'cluster', 'data', 'edge', 'network', 'observability']);
-    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_instance', 'aws_sns_topic', 'aws_cloudwatch_metric_alarm', 'aws_db_event_subscription', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1']) {
+    for (const type of ['aws_cloudfront_function', 'aws_cloudwatch_log_delivery', 'aws_cloudwatch_log_delivery_source', 'aws_cloudwatch_log_delivery_destination', 'aws_cloudwatch_log_resource_policy', 'aws_wafv2_web_acl_logging_configuration', 'aws_ssm_parameter', 'aws_autoscaling_group', 'aws_launch_template', 'aws_iam_instance_profile', 'aws_secretsmanager_secret', 'aws_secretsmanager_secret_version', 'helm_release', 'kubernetes_secret_v1', 'aws_sns_topic', 'aws_cloudwatch_metric_alarm', 'aws_db_event_subscription', 'aws_lbs']) {
       expect({ type, walked: types.has(type) }).toEqual({ type, walked: true });
     }
     // The us-east-1 provider's blocks are asked in us-east-1.
@@ -806,7 +821,7 @@ describe.each(ALL_ENVIRONMENTS)('CI permissions for the %s stacks', (env) => {
 describe('the policy walk can fail', () => {
   test('a missing permission, an explicit deny, or the wrong region is reported', () => {
     const policies = policiesOf('tiketi-ci-infra-apply-dev');
-    const instance = walk('dev').find((w) => w.type === 'aws_instance' && w.request.action === 'ec2:RunInstances')!;
+    const instance = walk('dev').find((w) => w.type === 'aws_autoscaling_group' && w.request.action === 'ec2:RunInstances' && w.request.resource.endsWith(':instance/*'))!;
     expect(evaluate(policies, instance.request).decision).toBe('allowed');
     expect(evaluate(policies, { ...instance.request, context: { ...instance.request.context, 'aws:RequestedRegion': 'eu-west-1' } }).decision).toBe('implicit-deny');
     expect(evaluate(policies, { ...instance.request, context: { ...instance.request.context, 'aws:RequestTag/Environment': 'prod' } }).decision).toBe('explicit-deny');

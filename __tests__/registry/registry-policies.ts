@@ -26,7 +26,7 @@ export const READ_ONLY_ACCESS: PolicyDocument = {
     {
       Sid: 'ReadOnlyAccessModel',
       Effect: 'Allow',
-      Action: ['acm', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'elasticloadbalancing', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'sns', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
+      Action: ['acm', 'autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'elasticloadbalancing', 'iam', 'kms', 'logs', 'rds', 'route53', 's3', 'sns', 'ssm', 'wafv2'].flatMap((s) => [`${s}:Describe*`, `${s}:Get*`, `${s}:List*`]),
       Resource: '*',
     },
     { Sid: 'ReadOnlyAccessSecretsManagerModel', Effect: 'Allow', Action: ['secretsmanager:Describe*', 'secretsmanager:GetResourcePolicy', 'secretsmanager:List*'], Resource: '*' },

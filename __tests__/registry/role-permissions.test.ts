@@ -62,7 +62,7 @@ const secretActions = ['secretsmanager:GetSecretValue', 'secretsmanager:BatchGet
 
 // ---------------------------------------------------------------- the policy, stated
 
-const TAGGED_SERVICES = ['acm:*', 'cloudfront:*', 'cloudwatch:*', 'ec2:*', 'eks:*', 'elasticache:*', 'kms:*', 'logs:*', 'rds:*', 'secretsmanager:*', 'sns:*', 'ssm:*', 'wafv2:*'];
+const TAGGED_SERVICES = ['acm:*', 'autoscaling:*', 'cloudfront:*', 'cloudwatch:*', 'ec2:*', 'eks:*', 'elasticache:*', 'kms:*', 'logs:*', 'rds:*', 'secretsmanager:*', 'sns:*', 'ssm:*', 'wafv2:*'];
 const OIDC_CHANGES = ['iam:AddClientIDToOpenIDConnectProvider', 'iam:DeleteOpenIDConnectProvider', 'iam:RemoveClientIDFromOpenIDConnectProvider', 'iam:TagOpenIDConnectProvider', 'iam:UntagOpenIDConnectProvider', 'iam:UpdateOpenIDConnectProviderThumbprint'];
 
 function applyPolicy(env: Env): Stated[] {
@@ -71,7 +71,7 @@ function applyPolicy(env: Env): Stated[] {
   const eksOidc = `arn:aws:iam::${A}:oidc-provider/oidc.eks.${R}.amazonaws.com/*`;
   const other = env === 'prod' ? 'dev' : 'prod';
   return [
-    allow('ManagePlatformServices', ['acm:*', 'cloudfront:*', 'cloudwatch:*', 'ec2:*', 'eks:*', 'elasticache:*', 'logs:*', 'rds:*', 'sns:*', 'wafv2:*', 'sts:GetCallerIdentity'], '*', { StringEquals: inRegions }),
+    allow('ManagePlatformServices', ['acm:*', 'autoscaling:*', 'cloudfront:*', 'cloudwatch:*', 'ec2:*', 'eks:*', 'elasticache:*', 'logs:*', 'rds:*', 'sns:*', 'wafv2:*', 'sts:GetCallerIdentity'], '*', { StringEquals: inRegions }),
     allow('CreateKeysOfThisEnvironment', ['kms:CreateKey', 'kms:TagResource'], '*', { StringEquals: { ...inRegions, 'aws:RequestTag/Environment': env } }),
     allow('KeysOfThisEnvironment', ['kms:*'], REGIONS.map((r) => `arn:aws:kms:${r}:${A}:key/*`), { StringEquals: { 'aws:ResourceTag/Environment': env } }),
     allow('KeyAliasesOfThisEnvironment', ['kms:CreateAlias', 'kms:DeleteAlias', 'kms:UpdateAlias'], REGIONS.map((r) => `arn:aws:kms:${r}:${A}:alias/tiketi-${env}-*`)),

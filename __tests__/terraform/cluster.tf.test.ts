@@ -25,14 +25,15 @@ describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir })
     const stack = json();
     const cluster = addressOf(stack, 'aws_eks_cluster', () => true);
     const nodeGroup = addressOf(stack, 'aws_eks_node_group', () => true);
-    const template = addressOf(stack, 'aws_launch_template', () => true);
+    const template = addressOf(stack, 'aws_launch_template', (c) => c.name === `tiketi-${envName}-general-node`);
     const logGroup = addressOf(stack, 'aws_cloudwatch_log_group', () => true);
     const addons = hclList(stack, 'aws_eks_addon');
     const vpcCni = addressOf(stack, 'aws_eks_addon', (c) => c.addon_name === 'vpc-cni');
     const associations = hclList(stack, 'aws_eks_pod_identity_association');
     const accessPolicies = hclList(stack, 'aws_eks_access_policy_association');
     const accessEntries = hclList(stack, 'aws_eks_access_entry');
-    const host = addressOf(stack, 'aws_instance', () => true);
+    const host = addressOf(stack, 'aws_autoscaling_group', (c) => c.name === `tiketi-${envName}-api-access`);
+    const hostTemplate = addressOf(stack, 'aws_launch_template', (c) => c.name === `tiketi-${envName}-api-access`);
     const hostGroup = addressOf(stack, 'aws_security_group', (c) => c.name === `tiketi-${envName}-api-access`);
     const hostToCluster = addressOf(stack, 'aws_vpc_security_group_ingress_rule', (c) => String(c.referenced_security_group_id).includes('api-access'));
     const hostPolicies = hclList(stack, 'aws_iam_role_policy_attachment', (_id, c) => String(c.role).includes('api-access'));
@@ -142,11 +143,23 @@ run "plan" {
   error_message = "a role lacks the tiketi-boundary permissions boundary"
   }
   assert {
-  condition     = ${host}.instance_type == "t4g.nano" && ${host}.ami == "ami-0123456789abcdef0" && ${host}.associate_public_ip_address == false && ${host}.tags["tiketi:role"] == "api-access" && ${host}.tags["Environment"] == "${envName}"
+  condition     = ${hostTemplate}.instance_type == "t4g.nano" && ${hostTemplate}.image_id == "ami-0123456789abcdef0" && ${hostTemplate}.network_interfaces[0].associate_public_ip_address == "false" && alltrue([for t in ${hostTemplate}.tag_specifications : t.tags["tiketi:role"] == "api-access" && t.tags["Environment"] == "${envName}"])
   error_message = "the api-access host is not a private t4g.nano on the SSM AMI parameter, tagged for npm run api-tunnel"
   }
   assert {
-  condition     = ${host}.metadata_options[0].http_tokens == "required" && ${host}.metadata_options[0].http_put_response_hop_limit == 1 && ${host}.root_block_device[0].encrypted
+  condition     = ${host}.min_size == 1 && ${host}.max_size == 1 && ${host}.desired_capacity == 1 && length(${host}.vpc_zone_identifier) == ${ENVIRONMENTS[envName].network.availabilityZones.length}
+  error_message = "the api-access host must be one instance that may launch in the private subnet of every AZ"
+  }
+  assert {
+  condition     = toset([for t in ${host}.tag : "\${t.key}=\${t.value}" if t.propagate_at_launch]) == toset(["Name=tiketi-${envName}-api-access", "tiketi:role=api-access", "Environment=${envName}", "Project=tiketi", "Stack=cluster", "ManagedBy=cdktf"])
+  error_message = "the api-access instances must be tagged at launch for npm run api-tunnel, the SSM policies and cost allocation"
+  }
+  assert {
+  condition     = ${nodeGroup}.version == ${cluster}.version && ${nodeGroup}.version == "${settings.kubernetesVersion}"
+  error_message = "the nodes must run the cluster's Kubernetes version"
+  }
+  assert {
+  condition     = ${hostTemplate}.metadata_options[0].http_tokens == "required" && ${hostTemplate}.metadata_options[0].http_put_response_hop_limit == 1 && ${hostTemplate}.block_device_mappings[0].ebs[0].encrypted == "true"
   error_message = "the api-access host must require IMDSv2 (hop limit 1) and encrypt its root volume"
   }
   assert {
@@ -192,8 +205,8 @@ ${principals.map((name) => `  assert {\n  condition     = ${policyOf(name)}\n  e
   error_message = "platform secrets must be encrypted with their customer-managed key"
   }
   assert {
-  condition     = output.api_access_instance_id == ${host}.id
-  error_message = "the api-access instance ID output is missing"
+  condition     = output.api_access_autoscaling_group_name == ${host}.name
+  error_message = "the api-access Auto Scaling group output is missing"
   }
 }
 `,

@@ -213,7 +213,7 @@ export function infraPlanPolicy(scope: AccountScope, state?: StateAccess) {
  * S3, Secrets Manager, SSM, Route53 and IAM get statements of their own, scoped by name. Every service here
  * is needed by a resource type in the walk table of `__tests__/registry/ci-permissions.test.ts`.
  */
-export const APPLY_SERVICES = ['acm', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'logs', 'rds', 'sns', 'wafv2'] as const;
+export const APPLY_SERVICES = ['acm', 'autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'logs', 'rds', 'sns', 'wafv2'] as const;
 
 /**
  * Services where the `Environment` tag of a resource or of a request is evaluated (`aws:ResourceTag`,
@@ -222,7 +222,7 @@ export const APPLY_SERVICES = ['acm', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 
  * resource policies, log deliveries' account-level calls) or the action is not resource-level (Describe*),
  * the keys are absent and the deny does not apply: docs/registry.md lists what that leaves open.
  */
-export const TAG_SCOPED_SERVICES = ['acm', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'kms', 'logs', 'rds', 'secretsmanager', 'sns', 'ssm', 'wafv2'] as const;
+export const TAG_SCOPED_SERVICES = ['acm', 'autoscaling', 'cloudfront', 'cloudwatch', 'ec2', 'eks', 'elasticache', 'kms', 'logs', 'rds', 'secretsmanager', 'sns', 'ssm', 'wafv2'] as const;
 
 /** Services that may receive a workload role from the apply role. */
 const PASS_ROLE_TO = ['eks.amazonaws.com', 'ec2.amazonaws.com', 'pods.eks.amazonaws.com', 'vpc-flow-logs.amazonaws.com', 'monitoring.rds.amazonaws.com'];
@@ -380,7 +380,8 @@ export function infraApplyPolicy(scope: InfraApplyScope) {
       },
     },
     { Sid: 'ReadDns', Effect: 'Allow', Action: ['route53:Get*', 'route53:List*'], Resource: '*' },
-    // The observability stack finds the API ALB (the load balancer controller's, not a stack's) by its tags.
+    // The observability stack finds the API load balancer (made by the AWS Load Balancer Controller) by its
+    // tags; ELB's Describe calls have no resource-level permissions. No ELB write: the controller owns it.
     { Sid: 'FindLoadBalancers', Effect: 'Allow', Action: ['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'], Resource: '*', Condition: { StringEquals: inRegions } },
     ...apiPortForwardStatements(scope, env),
     {

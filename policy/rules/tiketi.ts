@@ -2,7 +2,8 @@
  * The project's own rules (`Tiketi.n`): what the platform promises beyond Security Hub. Nothing secret
  * is written into the configuration; stateful resources (and the keys that encrypt them) survive a
  * routine change outside dev; every Helm chart is pinned; every log group expires and is encrypted;
- * every role CI can create is bounded; state is encrypted with the platform's key.
+ * every role CI can create is bounded; state is encrypted with the platform's key; instance metadata
+ * (and the instance role's credentials) stays on the instance.
  */
 import { blocks, isFalse, isTrue } from '../document';
 import { literalSecretsOfElement } from '../literal-secrets';
@@ -156,6 +157,24 @@ export const TIKETI_RULES: readonly Rule[] = [
       if (!isTrue(backend.config.encrypt)) gaps.push('encrypt is not true');
       if (!backend.config.kms_key_id) gaps.push('kms_key_id is unset (state is written with SSE-S3)');
       if (!isTrue(backend.config.use_lockfile)) gaps.push('use_lockfile is not true');
+      return gaps.length > 0 ? gaps.join('; ') : undefined;
+    },
+  },
+  {
+    control: 'Tiketi.8',
+    source: 'Tiketi',
+    title: 'Instance metadata stays on the instance: IMDSv2 with a hop limit of 1',
+    checks: 'every aws_instance and aws_launch_template sets metadata_options http_tokens = "required" and http_put_response_hop_limit = 1 (unset is the AMI default: AL2023 images set 2, which lets a container on the host take the instance role); EC2.8/EC2.170 check the tokens only, EKS-BP.1 only node group templates',
+    targets: ['aws_instance', 'aws_launch_template'],
+    environments: 'all',
+    fix: 'set metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 } (the EksNodeGroup and ApiAccessHost modules do)',
+    evaluate(element) {
+      const [metadata] = blocks(element.config.metadata_options);
+      if (!metadata) return 'no metadata_options: the AMI default applies (AL2023: hop limit 2)';
+      const gaps: string[] = [];
+      if (metadata.http_tokens !== 'required') gaps.push(`http_tokens is ${JSON.stringify(metadata.http_tokens ?? 'unset')}, not "required"`);
+      if (metadata.http_endpoint === 'disabled') return gaps.length > 0 ? gaps.join('; ') : undefined;
+      if (Number(metadata.http_put_response_hop_limit) !== 1) gaps.push(`http_put_response_hop_limit is ${metadata.http_put_response_hop_limit ?? 'unset (the AMI default)'}, not 1: one more hop (a container) reaches the instance role`);
       return gaps.length > 0 ? gaps.join('; ') : undefined;
     },
   },

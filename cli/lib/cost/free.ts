@@ -43,7 +43,7 @@ export const FREE_RESOURCE_TYPES: Readonly<Record<string, string>> = {
   aws_iam_role_policy_attachment: IAM,
   aws_internet_gateway: 'no hourly charge; internet data transfer out is not modelled',
   aws_kms_alias: 'aliases have no charge; the key is priced on aws_kms_key',
-  aws_launch_template: 'no charge; the volumes it declares are priced with the node group or instance using it',
+  aws_launch_template: 'no charge; the volumes it declares are priced with the node group or Auto Scaling group using it',
   aws_route: NETWORK_PLUMBING,
   aws_route_table: NETWORK_PLUMBING,
   aws_route_table_association: NETWORK_PLUMBING,

@@ -143,6 +143,20 @@ const instance: Pricer = (r, ctx) => {
   return lines;
 };
 
+/** An Auto Scaling group of our own (the api-access host): desired × the launch template's type and root volume. */
+const autoscalingGroup: Pricer = (r, ctx) => {
+  const template = ctx.resolve(block(r.config.launch_template)?.id);
+  const type = template?.instance_type;
+  const [min, desired, max] = [r.config.min_size, r.config.desired_capacity ?? r.config.min_size, r.config.max_size].map((n) => (typeof n === 'number' ? n : NaN));
+  if (typeof type !== 'string' || [min, desired, max].some(Number.isNaN)) return [unpriced(r, 'EC2 instances', 'Auto Scaling group', 'sizes or the launch template\'s instance_type not literal')];
+  const range = { min: hours(min), max: hours(max) };
+  const root = rootVolume(template);
+  return [
+    charge(r, ctx, { category: 'EC2 instances', description: `${type} × ${desired} (Auto Scaling group, min ${min} · max ${max})`, priceId: EC2_PRICE_ID(type), unit: 'hour', quantity: hours(desired), range, compute: { service: 'ec2', type, priceId: EC2_PRICE_ID, count: desired } }),
+    volumes(r, ctx, 'root volumes', root.type, root.size, desired, { min, max }),
+  ];
+};
+
 const natGateway: Pricer = (r, ctx) => {
   const gateways = Math.max(ctx.count('aws_nat_gateway'), 1);
   const gb = ctx.assumptions['nat.gbPerMonth'] / gateways;
@@ -311,6 +325,7 @@ const metricAlarm: Pricer = (r, ctx) => {
 
 /** The registry: resource type → pricer. */
 export const PRICERS: Readonly<Record<string, Pricer>> = {
+  aws_autoscaling_group: autoscalingGroup,
   aws_cloudfront_distribution: distribution,
   aws_cloudwatch_log_group: logGroup,
   aws_cloudwatch_metric_alarm: metricAlarm,

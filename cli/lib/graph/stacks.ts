@@ -194,6 +194,7 @@ const DETAILS: Readonly<Record<string, (resources: readonly Resource[]) => strin
   aws_s3_bucket: (rs) => rs.map((r) => literal(r.config.bucket) ?? r.path).sort().join(', '),
   aws_ecr_repository: (rs) => rs.map((r) => literal(r.config.name) ?? r.path).sort().join(', '),
   aws_instance: (rs) => rs.map((r) => literal(r.config.instance_type) ?? '').join(', '),
+  aws_autoscaling_group: (rs) => rs.map((r) => `${r.config.min_size}–${r.config.max_size} instances over ${list(r.config.vpc_zone_identifier).length} subnets`).join(', '),
   aws_ssm_parameter: (rs) => rs.map((r) => literal(r.config.name) ?? r.path).sort().join(', '),
   helm_release: (rs) => rs.map((r) => `${r.config.chart} ${r.config.version ?? ''}`.trim()).sort().join(', '),
 };
