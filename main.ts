@@ -1,20 +1,11 @@
-import { App } from 'cdktf';
-import { loadBackend } from './config/backend';
-import { loadEnvironment, loadRegistry } from './config/validate';
-import { addTiketiStacks } from './stacks/app';
+import { synthesizeTiketi } from './stacks/app';
 
-// Settings and backend are validated before any stack is built, so bad input writes nothing.
-function main(): void {
-  const env = loadEnvironment(process.env.TIKETI_ENV);
-  const registry = loadRegistry();
-  const backend = loadBackend(process.env);
-  const app = new App();
-  addTiketiStacks(app, { env, registry, backend, projectDir: process.cwd(), stateBucketName: process.env.TIKETI_STATE_BUCKET || undefined });
-  app.synth();
-}
-
+// Settings, backend and state bucket are validated before any stack is built, so bad input writes nothing.
+// The line saying which environment was built goes to stdout: cdktf synth passes the app's stdout through
+// as it is, and shows its stderr as "[ERROR]" lines.
 try {
-  main();
+  const result = synthesizeTiketi({ vars: process.env, projectDir: process.cwd() });
+  process.stdout.write(`${result.summary}\n`);
 } catch (error) {
   if (error instanceof Error && error.name === 'SettingsError') {
     console.error(error.message);

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
-import { loadBackend } from '../config/backend';
+import { BackendSettings, loadBackend, loadStateBucketName } from '../config/backend';
 import { ENVIRONMENTS, REGISTRY } from '../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from '../config/settings';
 import { SettingsError, validateEnvironment, validateRegistry } from '../config/validate';
@@ -25,11 +25,11 @@ export interface PolicySources {
 }
 
 /** The policy reports of one environment's app: its own scope and the account-wide one. */
-function reportsOf(env: EnvironmentSettings, registry: RegistrySettings, io: Io): ScopeReport[] {
+function reportsOf(env: EnvironmentSettings, registry: RegistrySettings, backend: BackendSettings, stateBucketName: string | undefined, io: Io): ScopeReport[] {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'tiketi-policy-'));
   try {
     const app = new App({ outdir });
-    addTiketiStacks(app, { env, registry, backend: loadBackend(process.env, io.root), projectDir: io.root, stateBucketName: process.env.TIKETI_STATE_BUCKET || undefined });
+    addTiketiStacks(app, { env, registry, backend, projectDir: io.root, stateBucketName });
     return [...evaluatePolicy(app).scopes];
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
@@ -58,9 +58,15 @@ export function policyCommand(sources: PolicySources = { environments: ENVIRONME
         throw new UsageError(`--env: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
       }
       const names = chosen === undefined ? [...ENVIRONMENT_NAMES] : [chosen as EnvironmentName];
-      let settings: { envs: EnvironmentSettings[]; registry: RegistrySettings };
+      let settings: { envs: EnvironmentSettings[]; registry: RegistrySettings; backend: BackendSettings; stateBucketName: string | undefined };
       try {
-        settings = { envs: names.map((name) => validateEnvironment(sources.environments[name])), registry: validateRegistry(sources.registry) };
+        settings = {
+          envs: names.map((name) => validateEnvironment(sources.environments[name])),
+          registry: validateRegistry(sources.registry, sources.environments),
+          // The backend variables as cdktf synth reads them: a bad one is a finding of this run, not a crash.
+          backend: loadBackend(process.env, io.root),
+          stateBucketName: loadStateBucketName(process.env),
+        };
       } catch (error) {
         if (error instanceof SettingsError) throw new CommandError(error.message);
         throw error;
@@ -68,7 +74,7 @@ export function policyCommand(sources: PolicySources = { environments: ENVIRONME
 
       const printed: ScopeReport[] = [];
       for (const env of settings.envs) {
-        const [own, account] = reportsOf(env, settings.registry, io);
+        const [own, account] = reportsOf(env, settings.registry, settings.backend, settings.stateBucketName, io);
         printed.push(own);
         // The account-wide stacks are the same in every environment's app: report them once.
         if (!printed.some((r) => r.scope === 'account')) printed.push(account);

@@ -39,8 +39,8 @@ export const promote: Command = {
   run(args, io) {
     const [fromArg, toArg, ...serviceArgs] = args.positionals;
     if (toArg === undefined) throw new UsageError('expected <from-env> <to-env>');
-    const from = parseEnvironment(fromArg, 'from-environment');
-    const to = parseEnvironment(toArg, 'to-environment');
+    const from = parseEnvironment(fromArg, '<from-env>');
+    const to = parseEnvironment(toArg, '<to-env>');
     const next = nextEnvironment(from);
     if (to !== next) {
       throw new UsageError(`cannot promote ${from} -> ${to}: promotion goes ${ENVIRONMENT_NAMES.join(' -> ')}, so ${from} promotes ${next ? `to ${next} only` : 'nowhere (it is the last)'}`);

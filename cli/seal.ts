@@ -7,17 +7,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Document, isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { checkArgument } from './lib/arguments';
 import { cliMain, Command, CommandError, UsageError, writeAll } from './lib/command';
+import { K8S_DATA_KEY, K8S_NAMESPACE, K8S_OBJECT_NAME } from '../config/validation/rules';
 import { namespaceOf, overlayDir, parseEnvironment } from './lib/names';
 import { readYaml, YAML_OUTPUT } from './lib/overlay';
 import { hybridEncrypt, parseCertificate, strictScopeLabel } from './lib/sealing';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../config/settings';
 import { MONITORING_NAMESPACE } from '../config/observability';
 
-/** A Secret name is a DNS-1123 subdomain. */
-const SECRET_NAME = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-/** A Secret data key (`kubectl create secret` rule). */
-const SECRET_KEY = /^[-._a-zA-Z0-9]{1,253}$/;
 const SCOPE_ANNOTATIONS = ['sealedsecrets.bitnami.com/cluster-wide', 'sealedsecrets.bitnami.com/namespace-wide'];
 
 export const sealingCertFile = (root: string, env: EnvironmentName): string => path.join(root, 'gitops', 'sealing-certs', `${env}.pem`);
@@ -43,7 +41,8 @@ function parseAssignment(text: string, from: string): { key: string; rest: strin
   if (at < 0) throw new UsageError(`${from}: expected KEY=VALUE, found no "=" (the text is not shown: it may be a secret)`);
   if (at === 0) throw new UsageError(`${from}: expected KEY=VALUE, the key is empty`);
   const key = text.slice(0, at);
-  if (!SECRET_KEY.test(key)) throw new UsageError(`${from}: key ${JSON.stringify(key)} is not a Secret key (letters, digits, "-", "_" and "." only)`);
+  const problem = K8S_DATA_KEY.problem(key);
+  if (problem) throw new UsageError(`${from}: key ${JSON.stringify(key)} is not ${K8S_DATA_KEY.kind} (${problem})`);
   return { key, rest: text.slice(at + 1) };
 }
 
@@ -159,10 +158,11 @@ export const seal: Command = {
     const [envArg, name, ...assignments] = args.positionals;
     const env = parseEnvironment(envArg);
     if (name === undefined) throw new UsageError('missing <secret-name>');
-    if (!SECRET_NAME.test(name)) throw new UsageError(`secret name ${JSON.stringify(name)} is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")`);
+    checkArgument('<secret-name>', name, K8S_OBJECT_NAME);
     const values = await collectValues(assignments, (args.values['from-file'] as string[] | undefined) ?? [], io.root, () => io.readStdin());
 
     const namespaceArg = args.values.namespace as string | undefined;
+    if (namespaceArg !== undefined) checkArgument('--namespace', namespaceArg, K8S_NAMESPACE);
     const platformFolder = namespaceArg === undefined || namespaceArg === namespaceOf(env) ? undefined : PLATFORM_SEALED_SECRETS[namespaceArg];
     if (namespaceArg !== undefined && namespaceArg !== namespaceOf(env) && !platformFolder) {
       throw new UsageError(`--namespace ${JSON.stringify(namespaceArg)}: expected ${[namespaceOf(env), ...Object.keys(PLATFORM_SEALED_SECRETS)].join(' or ')}`);

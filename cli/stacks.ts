@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { cliMain, Command, CommandError, UsageError } from './lib/command';
 import { parseEnvironment } from './lib/names';
-import { comparable, dependencyOrder, readSynthesized } from './lib/synthesized';
+import { checkSynthEnvironment, comparable, dependencyOrder, readSynthesized } from './lib/synthesized';
 
 export interface ListedStack {
   readonly stack: string;
@@ -33,6 +33,7 @@ export const stacks: Command = {
     if (args.positionals.length > 1) throw new UsageError(`expected one argument (<env>), got ${args.positionals.length}`);
     const outdir = path.resolve(io.root, (args.values.out as string | undefined) ?? 'cdktf.out');
     const all = readSynthesized(outdir, io.root);
+    checkSynthEnvironment(outdir, io.root, env);
     const mine = all.filter((s) => s.scope === env);
     if (mine.length === 0) {
       const found = [...new Set(all.map((s) => s.scope).filter((s) => s !== 'account'))].join(', ') || 'none';
@@ -42,6 +43,8 @@ export const stacks: Command = {
     const against = args.values['changed-against'] as string | undefined;
     if (against !== undefined) {
       const baseDir = path.resolve(io.root, against);
+      // A base of another environment would list every stack as changed, or none.
+      checkSynthEnvironment(baseDir, io.root, env);
       const base = fs.existsSync(path.join(baseDir, 'manifest.json')) ? new Map(readSynthesized(baseDir, io.root).map((s) => [s.id, comparable(s.json)])) : new Map<string, string>();
       listed = listed.filter((s) => base.get(s.id) !== comparable(s.json));
     }

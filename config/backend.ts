@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { SettingsError } from './validation/problems';
+import { AWS_REGION, DNS_NAME, KMS_KEY_ARN, Rule, S3_BUCKET_NAME, kmsKeyRegion, ruleMessage } from './validation/rules';
 
 /**
  * Where Terraform keeps each stack's state, chosen by environment variables (documented in the README):
@@ -29,25 +30,49 @@ export type BackendSettings =
 
 export const BACKEND_KINDS = ['local', 's3', 'cloud'] as const;
 
-const S3_BUCKET_NAME = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** A KMS key ARN or alias ARN: the S3 backend's `kms_key_id` takes an ARN. */
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key\/[0-9a-f-]{36}|key\/mrk-[0-9a-f]{32}|alias\/[A-Za-z0-9/_-]+)$/;
-const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** Where the state key comes from, for the messages about it. */
+const KMS_KEY_HINT = "the bootstrap stack's state key; get it with `npx cdktf output bootstrap` (state_kms_key_arn)";
+
+/** Region of the state bucket when `TIKETI_STATE_REGION` is unset. */
+export const DEFAULT_STATE_REGION = 'ap-northeast-2';
+
+/** A Terraform Cloud organization name: letters, digits, "-" and "_". */
+const TF_CLOUD_ORGANIZATION: Rule = {
+  kind: 'a Terraform Cloud organization name',
+  problem: (value) => (/^[A-Za-z0-9_-]{3,40}$/.test(value) ? undefined : '3-40 letters, digits, "-" and "_"'),
+};
+
+/**
+ * `TIKETI_STATE_BUCKET`, checked whatever the backend: the bootstrap stack creates the bucket of that name
+ * (local state), and the S3 backend stores every other stack's state in it. Undefined when unset.
+ */
+export function loadStateBucketName(vars: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = vars.TIKETI_STATE_BUCKET;
+  if (value === undefined || value === '') return undefined;
+  const message = ruleMessage('TIKETI_STATE_BUCKET', value, S3_BUCKET_NAME);
+  if (message) throw new SettingsError([message]);
+  return value;
+}
 
 /** Reads the backend settings from `vars` (normally `process.env`); a half-configured backend is an error. */
 export function loadBackend(vars: NodeJS.ProcessEnv = process.env, projectDir: string = process.cwd()): BackendSettings {
   const kind = vars.TIKETI_BACKEND || 'local';
   const problems: string[] = [];
-  const need = (name: string, pattern: RegExp, allowed: string): string => {
+  const need = (name: string, rule: Rule, hint?: string): string => {
     const value = vars[name];
-    if (value === undefined || value === '') problems.push(`${name}: required when TIKETI_BACKEND=${kind} (${allowed})`);
-    else if (!pattern.test(value)) problems.push(`${name}: got ${JSON.stringify(value)}, expected ${allowed}`);
+    const more = hint ? `; ${hint}` : '';
+    if (value === undefined || value === '') problems.push(`${name}: required when TIKETI_BACKEND=${kind} (${rule.kind}${more})`);
+    else {
+      const message = ruleMessage(name, value, rule);
+      if (message) problems.push(`${message}${more}`);
+    }
     return value ?? '';
   };
-  const optional = (name: string, pattern: RegExp, allowed: string): string | undefined => {
+  const optional = (name: string, rule: Rule): string | undefined => {
     const value = vars[name];
     if (value === undefined || value === '') return undefined;
-    if (!pattern.test(value)) problems.push(`${name}: got ${JSON.stringify(value)}, expected ${allowed}`);
+    const message = ruleMessage(name, value, rule);
+    if (message) problems.push(message);
     return value;
   };
 
@@ -59,20 +84,23 @@ export function loadBackend(vars: NodeJS.ProcessEnv = process.env, projectDir: s
     case 's3':
       backend = {
         kind,
-        bucket: need('TIKETI_STATE_BUCKET', S3_BUCKET_NAME, 'an S3 bucket name: 3-63 lower-case letters, digits, dots and hyphens'),
-        region: optional('TIKETI_STATE_REGION', AWS_REGION, 'an AWS region such as "ap-northeast-2"') ?? 'ap-northeast-2',
-        kmsKeyId: need(
-          'TIKETI_STATE_KMS_KEY_ID',
-          KMS_KEY_ARN,
-          'the ARN of the bootstrap stack\'s state key, "arn:aws:kms:<region>:<account>:key/<id>" or its alias ARN; get it with `npx cdktf output bootstrap` (state_kms_key_arn)',
-        ),
+        bucket: need('TIKETI_STATE_BUCKET', S3_BUCKET_NAME),
+        region: optional('TIKETI_STATE_REGION', AWS_REGION) ?? DEFAULT_STATE_REGION,
+        kmsKeyId: need('TIKETI_STATE_KMS_KEY_ID', KMS_KEY_ARN, KMS_KEY_HINT),
       };
+      // SSE-KMS takes a key of the bucket's own region only: a key elsewhere fails the first state write.
+      if (!problems.some((p) => p.startsWith('TIKETI_STATE_KMS_KEY_ID:') || p.startsWith('TIKETI_STATE_REGION:')) && kmsKeyRegion(backend.kmsKeyId) !== backend.region) {
+        problems.push(
+          `TIKETI_STATE_KMS_KEY_ID: got ${JSON.stringify(backend.kmsKeyId)}, expected a key in the state bucket's region ${backend.region} ` +
+            `(TIKETI_STATE_REGION${vars.TIKETI_STATE_REGION ? '' : ', default'}): S3 encrypts with a KMS key of the bucket's own region only`,
+        );
+      }
       break;
     case 'cloud':
       backend = {
         kind,
-        organization: need('TF_CLOUD_ORGANIZATION', /^[A-Za-z0-9_-]{3,40}$/, 'a Terraform Cloud organization name (letters, digits, "-" and "_")'),
-        hostname: optional('TF_CLOUD_HOSTNAME', /^[a-z0-9.-]+\.[a-z]{2,}$/, 'a host name such as "app.terraform.io"'),
+        organization: need('TF_CLOUD_ORGANIZATION', TF_CLOUD_ORGANIZATION),
+        hostname: optional('TF_CLOUD_HOSTNAME', DNS_NAME),
       };
       break;
     default:

@@ -23,6 +23,8 @@ export interface InstanceNetworkLimits {
   /** IPv4 addresses per ENI, the primary one included. */
   readonly ipsPerEni: number;
   readonly vcpus: number;
+  /** Nominal memory of the type in MiB (what EC2 sells; the kernel keeps part of it, see `VM_MEMORY_OVERHEAD`). */
+  readonly memoryMiB: number;
 }
 
 /**
@@ -32,15 +34,15 @@ export interface InstanceNetworkLimits {
  * Add a type here (with both sources checked) before using it in `environments.ts`.
  */
 export const INSTANCE_NETWORK_LIMITS: Readonly<Record<string, InstanceNetworkLimits>> = {
-  't3.small': { maxEnis: 3, ipsPerEni: 4, vcpus: 2 },
-  't3.medium': { maxEnis: 3, ipsPerEni: 6, vcpus: 2 },
-  't3.large': { maxEnis: 3, ipsPerEni: 12, vcpus: 2 },
-  't3.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4 },
-  't3.2xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 8 },
-  'm5.large': { maxEnis: 3, ipsPerEni: 10, vcpus: 2 },
-  'm5.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4 },
-  'm6i.large': { maxEnis: 3, ipsPerEni: 10, vcpus: 2 },
-  'm6i.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4 },
+  't3.small': { maxEnis: 3, ipsPerEni: 4, vcpus: 2, memoryMiB: 2048 },
+  't3.medium': { maxEnis: 3, ipsPerEni: 6, vcpus: 2, memoryMiB: 4096 },
+  't3.large': { maxEnis: 3, ipsPerEni: 12, vcpus: 2, memoryMiB: 8192 },
+  't3.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4, memoryMiB: 16384 },
+  't3.2xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 8, memoryMiB: 32768 },
+  'm5.large': { maxEnis: 3, ipsPerEni: 10, vcpus: 2, memoryMiB: 8192 },
+  'm5.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4, memoryMiB: 16384 },
+  'm6i.large': { maxEnis: 3, ipsPerEni: 10, vcpus: 2, memoryMiB: 8192 },
+  'm6i.xlarge': { maxEnis: 4, ipsPerEni: 15, vcpus: 4, memoryMiB: 16384 },
 };
 
 /** Addresses per /28 prefix under prefix delegation. */
@@ -80,7 +82,7 @@ export function addressesPerNode(instanceType: string, prefixDelegation: boolean
 
 export class UnknownInstanceTypeError extends Error {}
 
-function limitsOf(instanceType: string): InstanceNetworkLimits {
+export function limitsOf(instanceType: string): InstanceNetworkLimits {
   const limits = INSTANCE_NETWORK_LIMITS[instanceType];
   if (!limits) {
     throw new UnknownInstanceTypeError(`unknown instance type ${JSON.stringify(instanceType)}; known: ${Object.keys(INSTANCE_NETWORK_LIMITS).join(', ')}`);
@@ -196,4 +198,177 @@ export function accountQuotaNeeds(environments: Readonly<Record<EnvironmentName,
       detail: `(maxSize + upgrade surge) × vCPUs per node: ${perEnv(vcpus)}; the api-access instances come on top`,
     },
   ];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Pods: does the node group hold every pod the environment schedules? (docs/az-and-capacity.md)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Share of an instance's nominal memory the node does not report as capacity (kernel, firmware, hypervisor):
+ * the default of Karpenter's `settings.vmMemoryOverheadPercent` (0.075 in the chart values of
+ * ../shared/reference/charts/karpenter-1.14.1.values.yaml), AWS's own estimate for EKS nodes. A t3.medium
+ * (4,096 MiB) reports about 3,789 MiB.
+ */
+export const VM_MEMORY_OVERHEAD = 0.075;
+/** Kubelet hard eviction threshold of the EKS AMIs (`evictionHard: memory.available<100Mi`). */
+export const EVICTION_HARD_MEMORY_MIB = 100;
+
+/**
+ * kube-reserved CPU of the EKS AMIs (AL2023 `nodeadm`, internal/kubelet/config.go; the AL2 bootstrap.sh
+ * before it): 6 % of the first core, 1 % of the second, 0.5 % of the third and fourth, 0.25 % of the rest.
+ */
+export function kubeReservedCpuMillis(vcpus: number): number {
+  const shares = [0.06, 0.01, 0.005, 0.005];
+  let millis = 0;
+  for (let core = 0; core < vcpus; core++) millis += 1000 * (shares[core] ?? 0.0025);
+  return Math.round(millis);
+}
+
+/** kube-reserved memory of the EKS AMIs (same source): 11 MiB per pod the node may run, plus 255 MiB. */
+export function kubeReservedMemoryMiB(maxPodsPerNode: number): number {
+  return 11 * maxPodsPerNode + 255;
+}
+
+/** What the scheduler may place on one node: max pods, and CPU/memory after the reservations. */
+export interface NodeAllocatable {
+  readonly instanceType: string;
+  readonly pods: number;
+  readonly cpuMillis: number;
+  readonly memoryMiB: number;
+}
+
+export function nodeAllocatable(instanceType: string, prefixDelegation: boolean): NodeAllocatable {
+  const limits = limitsOf(instanceType);
+  const pods = maxPods(instanceType, prefixDelegation);
+  const capacityMiB = Math.floor(limits.memoryMiB * (1 - VM_MEMORY_OVERHEAD));
+  return {
+    instanceType,
+    pods,
+    cpuMillis: limits.vcpus * 1000 - kubeReservedCpuMillis(limits.vcpus),
+    memoryMiB: capacityMiB - kubeReservedMemoryMiB(pods) - EVICTION_HARD_MEMORY_MIB,
+  };
+}
+
+/** Requests of one pod (the sum over its long-running containers). */
+export interface PodRequests {
+  readonly cpuMillis: number;
+  readonly memoryMiB: number;
+}
+
+/** One workload's pods as the environment schedules them. */
+export interface ScheduledWorkload {
+  /** `<namespace>/<name>`. */
+  readonly name: string;
+  /** Where the figures come from (`cluster: aws_eks_addon coredns`, `gitops/overlays/prod`, ...). */
+  readonly source: string;
+  /** Pods: a number, or `perNode` for a DaemonSet. */
+  readonly replicas: number | 'perNode';
+  /** Pods at the workload's maximum (HPA maxReplicas); the same as `replicas` without an HPA. */
+  readonly maxReplicas?: number;
+  readonly requests: PodRequests;
+  /** Required pod anti-affinity on `kubernetes.io/hostname`: no two of its pods on one node. */
+  readonly onePerNode?: boolean;
+  /** `priorityClassName: system-cluster-critical` (or node-critical): the scheduler makes room for it first, preempting others. */
+  readonly critical?: boolean;
+  /** Each pod keeps an EBS volume (a PVC template): it can only run in the volume's AZ. */
+  readonly zonalVolume?: boolean;
+  /** A topology spread or anti-affinity on `topology.kubernetes.io/zone` places its pods in different AZs. */
+  readonly zoneSpread?: boolean;
+}
+
+export interface PodFitInput {
+  readonly instanceTypes: readonly string[];
+  readonly nodes: number;
+  readonly prefixDelegation: boolean;
+  readonly workloads: readonly ScheduledWorkload[];
+  /** Count each workload at `maxReplicas` (the HPA maxima) instead of `replicas`. */
+  readonly atMaximum?: boolean;
+}
+
+export interface PodFitReport {
+  readonly fits: boolean;
+  readonly nodes: number;
+  /** The node the check assumes (the smallest allocatable of the group's types: the autoscaler may pick it). */
+  readonly node: NodeAllocatable;
+  /** Pods in all: DaemonSet pods on every node plus the rest. */
+  readonly podsNeeded: number;
+  readonly podSlots: number;
+  readonly daemonSetPodsPerNode: number;
+  readonly cpuNeededMillis: number;
+  readonly cpuAllocatableMillis: number;
+  readonly memoryNeededMiB: number;
+  readonly memoryAllocatableMiB: number;
+  /** Pods the packing could not place (one-per-node rules kept), by workload. */
+  readonly unplaced: readonly string[];
+  readonly summary: string;
+}
+
+/**
+ * Places every pod on `nodes` nodes of the group: DaemonSets on each node, then critical pods, pods with a
+ * one-per-node rule, and the rest largest first, each on the least used node that has room for it (pods,
+ * CPU and memory; the scheduler's default LeastAllocated scoring). Aggregate sums alone would pass a pod that
+ * fits nowhere; the packing is what the scheduler has to do.
+ */
+export function checkPodFit(input: PodFitInput): PodFitReport {
+  const node = input.instanceTypes.map((type) => nodeAllocatable(type, input.prefixDelegation)).sort((a, b) => a.pods - b.pods || a.cpuMillis - b.cpuMillis || a.memoryMiB - b.memoryMiB)[0];
+  const count = (w: ScheduledWorkload): number => (w.replicas === 'perNode' ? 0 : input.atMaximum ? (w.maxReplicas ?? w.replicas) : w.replicas);
+  const daemonSets = input.workloads.filter((w) => w.replicas === 'perNode');
+  const perNode = daemonSets.reduce((sum, w) => ({ pods: sum.pods + 1, cpuMillis: sum.cpuMillis + w.requests.cpuMillis, memoryMiB: sum.memoryMiB + w.requests.memoryMiB }), { pods: 0, cpuMillis: 0, memoryMiB: 0 });
+  const bins = Array.from({ length: input.nodes }, () => ({ pods: perNode.pods, cpuMillis: perNode.cpuMillis, memoryMiB: perNode.memoryMiB, workloads: new Set<string>() }));
+  const pods = input.workloads
+    .filter((w) => w.replicas !== 'perNode')
+    .flatMap((w) => Array.from({ length: count(w) }, () => w))
+    .sort(
+      (a, b) =>
+        // Critical pods first (the scheduler preempts for them), then one-per-node ones (the most constrained), then the largest.
+        Number(Boolean(b.critical)) - Number(Boolean(a.critical)) ||
+        Number(Boolean(b.onePerNode)) - Number(Boolean(a.onePerNode)) ||
+        b.requests.cpuMillis / node.cpuMillis + b.requests.memoryMiB / node.memoryMiB - (a.requests.cpuMillis / node.cpuMillis + a.requests.memoryMiB / node.memoryMiB) ||
+        a.name.localeCompare(b.name),
+    );
+  const unplaced = new Map<string, number>();
+  // A node short of its own DaemonSets holds nothing else (and the check fails below).
+  const daemonSetsFit = perNode.pods <= node.pods && perNode.cpuMillis <= node.cpuMillis && perNode.memoryMiB <= node.memoryMiB;
+  for (const pod of pods) {
+    // The scheduler's default scoring (LeastAllocated) puts a pod on the least used node that fits.
+    const load = (b: (typeof bins)[number]) => b.cpuMillis / node.cpuMillis + b.memoryMiB / node.memoryMiB + b.pods / node.pods;
+    const bin = daemonSetsFit
+      ? bins
+          .filter((b) => b.pods + 1 <= node.pods && b.cpuMillis + pod.requests.cpuMillis <= node.cpuMillis && b.memoryMiB + pod.requests.memoryMiB <= node.memoryMiB && !(pod.onePerNode && b.workloads.has(pod.name)))
+          .sort((a, b) => load(a) - load(b))[0]
+      : undefined;
+    if (!bin) {
+      unplaced.set(pod.name, (unplaced.get(pod.name) ?? 0) + 1);
+      continue;
+    }
+    bin.pods += 1;
+    bin.cpuMillis += pod.requests.cpuMillis;
+    bin.memoryMiB += pod.requests.memoryMiB;
+    bin.workloads.add(pod.name);
+  }
+  const podsNeeded = perNode.pods * input.nodes + pods.length;
+  const cpuNeededMillis = perNode.cpuMillis * input.nodes + pods.reduce((s, p) => s + p.requests.cpuMillis, 0);
+  const memoryNeededMiB = perNode.memoryMiB * input.nodes + pods.reduce((s, p) => s + p.requests.memoryMiB, 0);
+  const fits = daemonSetsFit && unplaced.size === 0;
+  const unplacedList = [...unplaced.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) => `${name} ×${n}`);
+  const summary =
+    `${input.nodes} × ${node.instanceType} (${node.pods} pods, ${node.cpuMillis}m CPU, ${node.memoryMiB} MiB allocatable each): ` +
+    `${podsNeeded} pods needed of ${node.pods * input.nodes} (${perNode.pods} DaemonSet pods per node), ` +
+    `CPU ${cpuNeededMillis}m of ${node.cpuMillis * input.nodes}m, memory ${memoryNeededMiB} of ${node.memoryMiB * input.nodes} MiB requested` +
+    (fits ? '' : `; does not fit: ${daemonSetsFit ? `no room for ${unplacedList.join(', ')}` : 'the DaemonSets alone exceed a node'}`);
+  return {
+    fits,
+    nodes: input.nodes,
+    node,
+    podsNeeded,
+    podSlots: node.pods * input.nodes,
+    daemonSetPodsPerNode: perNode.pods,
+    cpuNeededMillis,
+    cpuAllocatableMillis: node.cpuMillis * input.nodes,
+    memoryNeededMiB,
+    memoryAllocatableMiB: node.memoryMiB * input.nodes,
+    unplaced: unplacedList,
+    summary,
+  };
 }

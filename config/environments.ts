@@ -171,7 +171,14 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       publicAccessCidrs: [],
       adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
       readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
-      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 2, desiredSize: 2, maxSize: 4, diskSizeGb: 50 },
+      // minSize 3: dev schedules 49 pods at 3 nodes (6 DaemonSet pods on each node, 31 others: add-ons, the argocd
+      // stack's controllers, monitoring, 5 services, the in-cluster databases, the migration Job), and a
+      // t3.medium holds 17 (config/capacity.ts, `npm run az-check -- --env dev`). Two nodes offer 34 slots for 43
+      // pods: 9 stay Pending, the cluster autoscaler among them, so the group would not even grow by itself.
+      // The third node is about $38 a month (0.052 $/h × 730 h). Prefix delegation (free) was weighed: it lifts
+      // the pod limit to 110 but makes the AMI reserve 11 MiB per possible pod (1,465 MiB of a 4 GiB node), so
+      // two nodes would keep 178 MiB of memory spare, and dev would no longer run like staging and prod.
+      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 3, desiredSize: 3, maxSize: 4, diskSizeGb: 50 },
       logRetentionDays: 30,
       prefixDelegation: false,
     },
@@ -220,6 +227,8 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
         { control: 'ElastiCache.3', resource: 'data/aws_elasticache_replication_group.redis_replication-group_5BD9E6FB', reason: 'dev runs one Valkey node by settings (data.redis.nodeCount = 1): a cache of test data; failover needs two nodes' },
       ],
     },
+    // dev is reported by `npm run az-check -- --env dev` but not required to survive an AZ (one NAT, one-AZ data).
+    availability: { acceptedLosses: [] },
   },
   staging: {
     name: 'staging',
@@ -257,7 +266,11 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
       publicAccessCidrs: [],
       adminRoles: [DEFAULT_HUMAN_ROLES.platformAdmin],
       readOnlyRoles: [DEFAULT_HUMAN_ROLES.developer],
-      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 3, desiredSize: 3, maxSize: 6, diskSizeGb: 50 },
+      // minSize 4: at 3 t3.medium (51 pod slots) staging's 52 pods at their minimum replicas (HPA minimum 2 per
+      // service, the migration Job of every sync included) leave one Pending, and losing the AZ of two of the
+      // three nodes leaves one node (config/capacity.ts, `npm run az-check -- --env staging`). The fourth node is
+      // about $38 a month (0.052 $/h × 730 h) and keeps two nodes in each AZ.
+      nodeGroup: { instanceTypes: ['t3.medium'], minSize: 4, desiredSize: 4, maxSize: 6, diskSizeGb: 50 },
       logRetentionDays: 90,
       prefixDelegation: false,
     },
@@ -284,6 +297,13 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     policy: {
       exceptions: [
         { control: 'RDS.5', resource: 'data/aws_db_instance.postgres_instance_919E2690', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false) to halve its bill (seed cost table); recovery is a point-in-time restore' },
+      ],
+    },
+    // Accepted AZ-loss outages (docs/az-and-capacity.md). A missing reason or a stale entry fails `npm run az-check`.
+    availability: {
+      acceptedLosses: [
+        { tier: 'postgres', reason: 'staging runs PostgreSQL in one AZ by settings (data.postgres.multiAz = false, RDS.5 above): if its AZ is lost, staging waits for the AZ or restores to a point in time in the other AZ (docs/runbooks/losing-an-az.md)' },
+        { tier: 'monitoring', reason: 'staging runs one Prometheus (observability.prometheus.replicas = 1) on a gp3 volume, which stays in its AZ: losing that AZ leaves staging without Prometheus metrics and alerts until the AZ returns; the CloudWatch alarms of the observability stack still fire' },
       ],
     },
   },
@@ -378,6 +398,10 @@ export const ENVIRONMENTS: Readonly<Record<EnvironmentName, EnvironmentSettings>
     }),
     policy: {
       exceptions: [],
+    },
+    // Accepted AZ-loss outages (docs/az-and-capacity.md). A missing reason or a stale entry fails `npm run az-check`.
+    availability: {
+      acceptedLosses: [],
     },
   },
 };

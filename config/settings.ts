@@ -399,6 +399,34 @@ export interface PolicySettings {
   readonly exceptions: readonly PolicyException[];
 }
 
+/**
+ * The tiers `npm run az-check` follows through the loss of one AZ (docs/az-and-capacity.md): private egress
+ * (NAT), the EKS control plane, node capacity, the services' pods (replicas, spread, PDBs), PostgreSQL (RDS),
+ * Valkey (ElastiCache), the load balancers, the api-access host and the monitoring stack.
+ */
+export const AZ_TIERS = ['nat', 'control-plane', 'node-capacity', 'services', 'postgres', 'redis', 'load-balancers', 'api-access', 'monitoring'] as const;
+export type AzTier = (typeof AZ_TIERS)[number];
+
+/**
+ * An accepted AZ-loss outage (like a policy exception): `npm run az-check` shows the tier as down, accepted,
+ * with its reason, and does not fail on it. An acceptance without a reason, or for a tier that no longer goes
+ * down with any AZ it covers (stale), fails the check.
+ */
+export interface AcceptedAzLoss {
+  readonly tier: AzTier;
+  /**
+   * The AZ whose loss is accepted (one of `network.availabilityZones`).
+   * @default - the loss of any AZ
+   */
+  readonly availabilityZone?: string;
+  /** Why the outage is accepted and how the tier recovers; for a temporary one, the issue item that removes it. */
+  readonly reason: string;
+}
+
+export interface AvailabilitySettings {
+  readonly acceptedLosses: readonly AcceptedAzLoss[];
+}
+
 export interface EnvironmentSettings {
   readonly name: EnvironmentName;
   readonly region: string;
@@ -411,6 +439,8 @@ export interface EnvironmentSettings {
   readonly observability: ObservabilitySettings;
   /** Accepted findings of the policy in this environment's stacks. */
   readonly policy: PolicySettings;
+  /** AZ-loss outages accepted with a reason (`npm run az-check`). */
+  readonly availability: AvailabilitySettings;
 }
 
 /**

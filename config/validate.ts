@@ -1,6 +1,7 @@
 import { BILLING, DNS, ENVIRONMENTS, REGISTRY } from './environments';
 import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings } from './settings';
 import { validateAccountSettings } from './validation/account';
+import { validateAvailability } from './validation/availability';
 import { validateArgoCd } from './validation/argocd';
 import { validateCluster } from './validation/cluster';
 import { validateData } from './validation/data';
@@ -11,13 +12,14 @@ import { validateBillingSettings, validateObservability } from './validation/obs
 import { validatePolicy } from './validation/policy';
 import { Problems, SettingsError } from './validation/problems';
 import { validateRegistrySettings } from './validation/registry';
+import { AWS_REGION } from './validation/rules';
 
 export { SettingsError } from './validation/problems';
 
 /** Checks one environment's settings; throws a SettingsError listing every problem found. */
 export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettings {
   const problems = new Problems();
-  problems.check(/^[a-z]{2}-[a-z]+-\d$/.test(env.region), `${env.name}.region`, env.region, 'an AWS region such as "ap-northeast-2"');
+  problems.rule(`${env.name}.region`, env.region, AWS_REGION);
   validateNetwork(env, problems);
   validateData(env, problems);
   validateEdge(env, problems);
@@ -26,14 +28,18 @@ export function validateEnvironment(env: EnvironmentSettings): EnvironmentSettin
   validateArgoCd(env, problems);
   validateObservability(env, problems);
   validatePolicy(env.policy, `${env.name}.policy`, problems);
+  validateAvailability(env, problems);
   problems.throwIfAny();
   return env;
 }
 
 /** Checks the account-wide registry settings. */
-export function validateRegistry(registry: RegistrySettings): RegistrySettings {
+export function validateRegistry(
+  registry: RegistrySettings,
+  environments: Readonly<Record<EnvironmentName, EnvironmentSettings>> = ENVIRONMENTS,
+): RegistrySettings {
   const problems = new Problems();
-  validateRegistrySettings(registry, ENVIRONMENTS, problems);
+  validateRegistrySettings(registry, environments, problems);
   validatePolicy(registry.policy, 'registry.policy', problems);
   problems.throwIfAny();
   return registry;
@@ -63,13 +69,17 @@ export function validateAccount(
  * Resolves the environment named by `TIKETI_ENV` (default `dev`) and validates it, after the checks that
  * span environments (`validateAccount`). An unknown name fails with the list of valid ones.
  */
-export function loadEnvironment(name: string | undefined = process.env.TIKETI_ENV): EnvironmentSettings {
+export function loadEnvironment(
+  name: string | undefined = process.env.TIKETI_ENV,
+  environments: Readonly<Record<EnvironmentName, EnvironmentSettings>> = ENVIRONMENTS,
+  dns: DnsSettings = DNS,
+): EnvironmentSettings {
   const chosen = name === undefined || name === '' ? 'dev' : name;
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(chosen)) {
     throw new SettingsError([`TIKETI_ENV: got ${JSON.stringify(chosen)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`]);
   }
-  validateAccount();
-  return validateEnvironment(ENVIRONMENTS[chosen as EnvironmentName]);
+  validateAccount(environments, dns);
+  return validateEnvironment(environments[chosen as EnvironmentName]);
 }
 
 /** Checks the account-wide billing settings (the budget of the `billing` stack). */

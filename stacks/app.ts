@@ -1,9 +1,10 @@
+import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdktf';
-import { BackendSettings } from '../config/backend';
-import { BILLING, DNS, ENVIRONMENTS } from '../config/environments';
+import { App, TerraformStack } from 'cdktf';
+import { BackendSettings, loadBackend, loadStateBucketName } from '../config/backend';
+import { BILLING, DNS, ENVIRONMENTS, REGISTRY } from '../config/environments';
 import { BillingSettings, DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings, environmentRecordNames } from '../config/settings';
-import { validateBilling } from '../config/validate';
+import { loadEnvironment, validateBilling, validateRegistry } from '../config/validate';
 import { accessLogBucketName, frontendBucketName } from '../config/validation/edge';
 import { ArgoCdStack } from './argocd-stack';
 import { enforcePolicy } from '../policy/aspect';
@@ -16,6 +17,7 @@ import { EdgeStack } from './edge-stack';
 import { NetworkStack } from './network-stack';
 import { ObservabilityStack } from './observability-stack';
 import { RegistryEnvironment, RegistryStack } from './registry-stack';
+import { ENVIRONMENT_MARKER, readEnvironmentMarker, writeEnvironmentMarker } from './environment-marker';
 
 /** Default name of the Terraform state bucket; `TIKETI_STATE_BUCKET` overrides it (names are global). */
 export const DEFAULT_STATE_BUCKET = 'tiketi-terraform-state';
@@ -104,4 +106,53 @@ export function addTiketiStacks(app: App, props: TiketiAppProps): TiketiStacks {
     { scope: 'account', stacks: [registry, dns, billing, bootstrap], policy: props.registry.policy, field: 'registry.policy' },
   ]);
   return { bootstrap, network, cluster, registry, dns, data, edge, argocd, observability, billing };
+}
+
+export interface SynthesizeOptions {
+  /** The environment variables (`process.env`): `TIKETI_ENV`, `TIKETI_BACKEND` and its variables, `TIKETI_STATE_BUCKET`, `CDKTF_OUTDIR`. */
+  readonly vars: NodeJS.ProcessEnv;
+  /** Directory that holds local state, and that the output directory is shown relative to. */
+  readonly projectDir: string;
+  /** @default - `ENVIRONMENTS` of config/environments.ts */
+  readonly environments?: Readonly<Record<EnvironmentName, EnvironmentSettings>>;
+  /** @default - `REGISTRY` of config/environments.ts */
+  readonly registry?: RegistrySettings;
+  /** @default - `DNS` of config/environments.ts */
+  readonly dns?: DnsSettings;
+}
+
+export interface SynthesizeResult {
+  readonly env: EnvironmentName;
+  readonly outdir: string;
+  readonly stacks: readonly string[];
+  /** The environment the output held before, when it was another one. */
+  readonly replaced?: string;
+  /** The line `cdktf synth` prints: which environment it built, where, and its stacks. */
+  readonly summary: string;
+}
+
+/**
+ * What `cdktf synth` runs (main.ts): settings, registry, backend and state bucket validated before any
+ * stack is built (bad input writes nothing), every stack synthesized, and the output marked with the
+ * environment it holds (`tiketi-environment.json`).
+ */
+export function synthesizeTiketi(options: SynthesizeOptions): SynthesizeResult {
+  const environments = options.environments ?? ENVIRONMENTS;
+  const env = loadEnvironment(options.vars.TIKETI_ENV, environments, options.dns ?? DNS);
+  const registry = validateRegistry(options.registry ?? REGISTRY, environments);
+  const backend = loadBackend(options.vars, options.projectDir);
+  const stateBucketName = loadStateBucketName(options.vars);
+  const app = new App({ outdir: options.vars.CDKTF_OUTDIR || undefined });
+  addTiketiStacks(app, { env, registry, backend, projectDir: options.projectDir, stateBucketName });
+  const previous = readEnvironmentMarker(app.outdir);
+  // Gone while the stacks are rewritten: an output whose synth failed half-way carries no marker at all.
+  fs.rmSync(path.join(app.outdir, ENVIRONMENT_MARKER), { force: true });
+  app.synth();
+  const stacks = app.node.children.filter((child): child is TerraformStack => TerraformStack.isStack(child)).map((stack) => stack.node.id).sort();
+  writeEnvironmentMarker(app.outdir, { environment: env.name, backend: backend.kind, stacks });
+  const relative = path.relative(options.projectDir, app.outdir);
+  const where = relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? app.outdir : relative;
+  const replaced = previous !== undefined && previous.environment !== env.name ? previous.environment : undefined;
+  const summary = `tiketi: synthesized environment ${env.name} into ${where}${replaced ? `, replacing the synth of ${replaced}` : ''} (stacks: ${stacks.join(', ')})`;
+  return { env: env.name, outdir: app.outdir, stacks, replaced, summary };
 }

@@ -78,9 +78,9 @@ describe('promote: bad input is refused, nothing written', () => {
     [['dev', 'prod'], 2, 'promote: cannot promote dev -> prod: promotion goes dev -> staging -> prod, so dev promotes to staging only'],
     [['staging', 'dev'], 2, 'promote: cannot promote staging -> dev: promotion goes dev -> staging -> prod, so staging promotes to prod only'],
     [['prod', 'staging'], 2, 'promote: cannot promote prod -> staging: promotion goes dev -> staging -> prod, so prod promotes nowhere (it is the last)'],
-    [['dev', 'qa'], 2, 'promote: unknown to-environment "qa": expected one of dev, staging, prod'],
-    [['develop', 'staging'], 2, 'promote: unknown from-environment "develop": expected one of dev, staging, prod'],
-    [['dev', 'staging', 'frontend'], 2, 'promote: unknown service "frontend": expected one of backend, auth-service, ticket-service, payment-service, stats-service'],
+    [['dev', 'qa'], 2, 'promote: <to-env>: got "qa", expected one of dev, staging, prod'],
+    [['develop', 'staging'], 2, 'promote: <from-env>: got "develop", expected one of dev, staging, prod'],
+    [['dev', 'staging', 'frontend'], 2, 'promote: <service>: got "frontend", expected one of backend, auth-service, ticket-service, payment-service, stats-service'],
     [['dev', 'staging', 'backend', 'backend'], 2, 'promote: service backend named twice'],
   ] as [string[], number, string][])('%j exits %i', async (argv, code, message) => {
     const before = project.snapshot();

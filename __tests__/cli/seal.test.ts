@@ -178,12 +178,12 @@ describe('seal: compatibility with the upstream format, proven by independent im
 
 describe('seal: bad input is refused, and nothing is written', () => {
   const cases: [string, string[], string, number, string | RegExp][] = [
-    ['unknown environment', ['qa', 'tiketi-secrets', 'A=b'], '', 2, 'seal: unknown environment "qa": expected one of dev, staging, prod'],
+    ['unknown environment', ['qa', 'tiketi-secrets', 'A=b'], '', 2, 'seal: <env>: got "qa", expected one of dev, staging, prod'],
     ['no secret name', ['prod'], '', 2, 'seal: missing <secret-name>'],
-    ['secret name not DNS-1123', ['prod', 'Tiketi_Secrets', 'A=b'], '', 2, 'seal: secret name "Tiketi_Secrets" is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".")'],
+    ['secret name not DNS-1123', ['prod', 'Tiketi_Secrets', 'A=b'], '', 2, 'seal: <secret-name>: got "Tiketi_Secrets", expected a Kubernetes object name (a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each "."-separated part starting and ending with a letter or digit)'],
     ['argument without =', ['prod', 'tiketi-secrets', 'JWT_SECRET'], '', 2, 'seal: argument: expected KEY=VALUE, found no "=" (the text is not shown: it may be a secret)'],
     ['empty key', ['prod', 'tiketi-secrets', '=value'], '', 2, 'seal: argument: expected KEY=VALUE, the key is empty'],
-    ['bad key', ['prod', 'tiketi-secrets', 'JWT SECRET=x'], '', 2, 'seal: argument: key "JWT SECRET" is not a Secret key (letters, digits, "-", "_" and "." only)'],
+    ['bad key', ['prod', 'tiketi-secrets', 'JWT SECRET=x'], '', 2, 'seal: argument: key "JWT SECRET" is not a Secret key (only letters, digits, "-", "_" and ".")'],
     ['key twice', ['prod', 'tiketi-secrets', 'A=1', 'A=2'], '', 2, 'seal: key A given twice'],
     ['empty value', ['prod', 'tiketi-secrets', 'A='], '', 2, 'seal: key A has an empty value (argument)'],
     ['no values at all', ['prod', 'tiketi-secrets'], '\n# nothing\n', 2, 'seal: no values: give KEY=VALUE arguments, --from-file KEY=PATH, or KEY=VALUE lines on standard input'],

@@ -74,6 +74,21 @@ test('a synth of another environment, no synth, a bad environment', async () => 
   expect((await run(stacks, root, ['prod', 'extra'])).stderr[0]).toBe('stacks: expected one argument (<env>), got 2');
 });
 
+test('a marked synth of another environment is refused, as a base too (every environment has the same stack IDs)', async () => {
+  // What main.ts leaves: the stacks' tags alone cannot tell when an output mixes environments.
+  const mark = (dir: string, environment: string) => fs.writeFileSync(path.join(root, dir, 'tiketi-environment.json'), JSON.stringify({ environment, backend: 'local', stacks: Object.keys(APP) }));
+  fakeSynth(path.join(root, 'cdktf.out'), APP);
+  mark('cdktf.out', 'staging');
+  expect(await run(stacks, root, ['prod'])).toEqual({ code: 1, stdout: [], stderr: ['stacks: cdktf.out holds the synth of staging (cdktf.out/tiketi-environment.json), not of prod: run TIKETI_ENV=prod npm run synth'] });
+  mark('cdktf.out', 'prod');
+  expect((await run(stacks, root, ['prod'])).code).toBe(0);
+  fakeSynth(path.join(root, 'base'), APP);
+  mark('base', 'dev');
+  expect((await run(stacks, root, ['prod', '--changed-against', 'base'])).stderr).toEqual([
+    'stacks: base holds the synth of dev (base/tiketi-environment.json), not of prod: run TIKETI_ENV=prod npm run synth -- --output base',
+  ]);
+});
+
 test.each(['dev', 'staging', 'prod'] as const)('the real %s synth: network first, account-wide stacks out', async (env) => {
   const app = synthApp(env);
   const listed = JSON.parse((await run(stacks, root, [env, '--out', app.outdir])).stdout[0]).map((s: { stack: string }) => s.stack) as string[];

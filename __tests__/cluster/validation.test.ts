@@ -43,14 +43,16 @@ describe('cluster settings validation', () => {
   });
 
   test.each<[string, string]>([
-    ['arn:aws:iam::12345678901:role/admin', 'expected an IAM role name (1-64 of letters, digits and +=,.@_-) or a role ARN'],
+    ['arn:aws:iam::12345678901:role/admin', 'expected an IAM role name or role ARN "arn:aws:iam::<12-digit account>:role/[<path>/]<name>" (a 12-digit account ID, got "12345678901")'],
     ['arn:aws:sts::123456789012:assumed-role/admin/me', 'not an STS assumed-role (session) ARN'],
-    ['arn:aws:iam::123456789012:user/admin', 'or a role ARN'],
-    ['arn:aws:iam::123456789012:role/', 'the name after the last "/" must be 1-64'],
-    [`arn:aws:iam::123456789012:role/${'x'.repeat(65)}`, 'the name after the last "/" must be 1-64'],
-    ['arn:aws:iam::123456789012:role/team space/admin', 'the path must start and end with "/" and hold at most 512 printable ASCII characters'],
+    ['arn:aws:iam::123456789012:user/admin', '(an ARN of the iam service naming a role ("iam::<account>:role/..."))'],
+    ['arn:aws:iam:ap-northeast-2:123456789012:role/admin', '(no region: IAM ARNs have "iam::<account>")'],
+    ['arn:aws-iso-x:iam::123456789012:role/admin', '(a partition of aws, aws-cn, aws-us-gov'],
+    ['arn:aws:iam::123456789012:role/', 'the name after the last "/" is 1-64'],
+    [`arn:aws:iam::123456789012:role/${'x'.repeat(65)}`, 'the name after the last "/" is 1-64'],
+    ['arn:aws:iam::123456789012:role/team space/admin', 'a path that starts and ends with "/" and holds at most 512 printable ASCII characters'],
     [`arn:aws:iam::123456789012:role/${'p'.repeat(511)}/admin`, 'at most 512'],
-    ['admin role', 'expected an IAM role name'],
+    ['admin role', 'expected an IAM role name or role ARN "arn:aws:iam::<12-digit account>:role/[<path>/]<name>" (a role name is 1-64 of letters, digits and +=,.@_-)'],
     ['x'.repeat(65), 'expected an IAM role name'],
   ])('fails for the admin role %s, naming the field', (role, message) => {
     const problems = problemsOf(withCluster('dev', { adminRoles: [role] }));
@@ -102,8 +104,13 @@ describe('cluster settings validation', () => {
     expect(problemsOf(withCluster('dev', { logRetentionDays: 45 }))).toEqual([expect.stringMatching(/^dev\.cluster\.logRetentionDays: got 45, expected one of/)]);
   });
 
-  test('fails when desired size is outside min..max', () => {
-    expect(problemsOf(withNodeGroup('staging', { desiredSize: 7 }))).toEqual([expect.stringMatching(/^staging\.cluster\.nodeGroup\.desiredSize: got 7, expected minSize \(3\) ≤ desiredSize ≤ maxSize \(6\)/)]);
+  test('fails when desired size is outside min..max, blaming desiredSize', () => {
+    expect(problemsOf(withNodeGroup('staging', { desiredSize: 7 }))).toEqual(['staging.cluster.nodeGroup.desiredSize: got 7, expected at most staging.cluster.nodeGroup.maxSize (6)']);
+    expect(problemsOf(withNodeGroup('staging', { desiredSize: 2, minSize: 3 }))).toEqual(['staging.cluster.nodeGroup.desiredSize: got 2, expected at least staging.cluster.nodeGroup.minSize (3)']);
+  });
+
+  test('min above max blames minSize, not desiredSize (which cannot be right then)', () => {
+    expect(problemsOf(withNodeGroup('staging', { minSize: 5, desiredSize: 4, maxSize: 4 }))).toEqual(['staging.cluster.nodeGroup.minSize: got 5, expected at most staging.cluster.nodeGroup.maxSize (4)']);
   });
 
   test('fails when staging or prod has fewer nodes than AZs', () => {

@@ -27,14 +27,28 @@ describe('loadBackend', () => {
 
   test('s3 without the state key fails, saying where the key comes from', () => {
     expect(() => loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state' })).toThrow(
-      /TIKETI_STATE_KMS_KEY_ID: required when TIKETI_BACKEND=s3 \(the ARN of the bootstrap stack's state key.*cdktf output bootstrap.*state_kms_key_arn/,
+      /TIKETI_STATE_KMS_KEY_ID: required when TIKETI_BACKEND=s3 \(a KMS key ARN or alias ARN; the bootstrap stack's state key; get it with `npx cdktf output bootstrap` \(state_kms_key_arn\)\)/,
     );
   });
 
-  test.each(['alias/acme-tf-state', '1234abcd-12ab-34cd-56ef-1234567890ab', 'arn:aws:kms:ap-northeast-2:123456789012:key/not-a-key-id'])('s3 refuses the state key %s (not a key or alias ARN)', (value) => {
+  test.each([
+    ['alias/acme-tf-state', '"arn:aws:kms:<region>:<account>:key/<key id>" or "arn:aws:kms:<region>:<account>:alias/<name>", not a bare key ID or alias name'],
+    ['1234abcd-12ab-34cd-56ef-1234567890ab', '"arn:aws:kms:<region>:<account>:key/<key id>" or "arn:aws:kms:<region>:<account>:alias/<name>", not a bare key ID or alias name'],
+    ['arn:aws:kms:ap-northeast-2:123456789012:key/not-a-key-id', 'a key ID that is a lower-case UUID or "mrk-" + 32 hex digits, got "not-a-key-id"'],
+    ['arn:aws:kms:ap-northeast-2:123456789012:alias/aws/s3', 'an alias outside "alias/aws/", which AWS reserves for its managed keys'],
+    ['arn:aws:kms:seoul:123456789012:alias/acme-tf-state', 'a region of the aws partition, got "seoul"'],
+  ])('s3 refuses the state key %s (not a key or alias ARN)', (value, requirement) => {
     expect(() => loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: value })).toThrow(
-      `TIKETI_STATE_KMS_KEY_ID: got ${JSON.stringify(value)}, expected the ARN of the bootstrap stack's state key`,
+      `TIKETI_STATE_KMS_KEY_ID: got ${JSON.stringify(value)}, expected a KMS key ARN or alias ARN (${requirement}); the bootstrap stack's state key`,
     );
+  });
+
+  test('s3 refuses a state key of another region than the bucket (SSE-KMS needs the bucket\'s region)', () => {
+    const key = 'arn:aws:kms:us-east-1:123456789012:alias/acme-tf-state';
+    expect(() => loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: key })).toThrow(
+      `TIKETI_STATE_KMS_KEY_ID: got "${key}", expected a key in the state bucket's region ap-northeast-2 (TIKETI_STATE_REGION, default): S3 encrypts with a KMS key of the bucket's own region only`,
+    );
+    expect(loadBackend({ TIKETI_BACKEND: 's3', TIKETI_STATE_BUCKET: 'acme-tf-state', TIKETI_STATE_KMS_KEY_ID: key, TIKETI_STATE_REGION: 'us-east-1' })).toMatchObject({ region: 'us-east-1', kmsKeyId: key });
   });
 
   test.each<[string, NodeJS.ProcessEnv, string]>([

@@ -17,7 +17,7 @@ describe('observability settings validation', () => {
   const { dev, prod } = ENVIRONMENTS;
 
   test.each<[string, EnvironmentSettings, string]>([
-    ['a chart range', withObservability(dev, (o) => ({ chart: { ...o.chart, version: '^88.5.0' } })), 'dev.observability.chart.version: got "^88.5.0", expected an exact chart version'],
+    ['a chart range', withObservability(dev, (o) => ({ chart: { ...o.chart, version: '^88.5.0' } })), 'dev.observability.chart.version: got "^88.5.0", expected an exact version "major.minor.patch" (three numbers without leading zeros'],
     ['another chart', withObservability(dev, (o) => ({ chart: { ...o.chart, chart: 'prometheus' } })), 'dev.observability.chart.chart: got "prometheus", expected "kube-prometheus-stack"'],
     ['Grafana outside the zone', withObservability(dev, () => ({ grafanaHostname: 'grafana.example.com' })), 'dev.observability.grafanaHostname: got "grafana.example.com", expected a name ending in ".tiketi.com"'],
     ['Grafana on the Argo CD host', withObservability(dev, () => ({ grafanaHostname: 'argocd-dev.tiketi.com' })), 'dev.observability.grafanaHostname: got "argocd-dev.tiketi.com", expected a name other than the API, frontend and Argo CD hosts'],

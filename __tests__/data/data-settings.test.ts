@@ -20,7 +20,7 @@ function problemsOf(env: EnvironmentSettings): string {
 
 describe('data settings validation', () => {
   test.each<[string, EnvironmentSettings, string]>([
-    ['an RDS class of the cache family', withPostgres('dev', { instanceClass: 'cache.t3.small' }), 'dev.data.postgres.instanceClass: got "cache.t3.small", expected an RDS instance class "db.<family>.<size>"'],
+    ['an RDS class of the cache family', withPostgres('dev', { instanceClass: 'cache.t3.small' }), 'dev.data.postgres.instanceClass: got "cache.t3.small", expected an RDS instance class ("db.<family>.<size>" such as "db.t4g.medium"'],
     ['a pinned minor version', withPostgres('dev', { engineVersion: '17.6' }), 'dev.data.postgres.engineVersion: got "17.6", expected a PostgreSQL major version, one of "16", "17"'],
     ['an autoscaling ceiling too close to the storage', withPostgres('dev', { allocatedStorageGb: 100, maxAllocatedStorageGb: 105 }), 'dev.data.postgres.maxAllocatedStorageGb: got 105, expected an integer from 110'],
     ['storage below the gp3 minimum', withPostgres('dev', { allocatedStorageGb: 10 }), 'dev.data.postgres.allocatedStorageGb: got 10, expected an integer from 20 to 65536'],
@@ -34,7 +34,7 @@ describe('data settings validation', () => {
     ['a 15-minute backup window', withPostgres('dev', { backupWindow: '17:00-17:15' }), 'dev.data.postgres.backupWindow: got "17:00-17:15", expected a window of at least 30 minutes'],
     ['a malformed maintenance window', withPostgres('dev', { maintenanceWindow: 'sunday:18:30-sunday:19:30' }), 'dev.data.postgres.maintenanceWindow: got "sunday:18:30-sunday:19:30", expected a weekly UTC window'],
     ['overlapping backup and maintenance windows', withPostgres('prod', { maintenanceWindow: 'sun:17:30-sun:18:30' }), 'prod.data.postgres.maintenanceWindow: got "sun:17:30-sun:18:30", which overlaps prod.data.postgres.backupWindow ("17:00-18:00")'],
-    ['a cache node type of the RDS family', withRedis('dev', { nodeType: 'db.t3.micro' }), 'dev.data.redis.nodeType: got "db.t3.micro", expected an ElastiCache node type "cache.<family>.<size>"'],
+    ['a cache node type of the RDS family', withRedis('dev', { nodeType: 'db.t3.micro' }), 'dev.data.redis.nodeType: got "db.t3.micro", expected an ElastiCache node type ("cache.<family>.<size>" such as "cache.t4g.small"'],
     ['an unknown Valkey version', withRedis('dev', { engineVersion: '7.0' }), 'dev.data.redis.engineVersion: got "7.0", expected one of "7.2", "8.0", "8.1"'],
     ['Multi-AZ with one node', withRedis('staging', { nodeCount: 1 }), 'staging.data.redis.multiAz: got true, expected false with nodeCount 1'],
     ['a single-AZ cache in prod', withRedis('prod', { multiAz: false }), 'prod.data.redis.multiAz: got false, expected true in prod'],
@@ -47,7 +47,7 @@ describe('data settings validation', () => {
     expect(problemsOf(env)).toContain(message);
   });
 
-  test('fails when Multi-AZ meets a single-AZ network, for both services', () => {
+  test('a single-AZ network blames the zone list, not Multi-AZ of the data stores', () => {
     const base = ENVIRONMENTS.staging;
     const oneAz: EnvironmentSettings = {
       ...base,
@@ -55,8 +55,9 @@ describe('data settings validation', () => {
       data: { ...base.data, postgres: { ...base.data.postgres, multiAz: true } },
     };
     const problems = problemsOf(oneAz);
-    expect(problems).toContain('staging.data.postgres.multiAz: got true, expected false with 1 availability zone');
-    expect(problems).toContain('staging.data.redis.multiAz: got true, expected false with 1 availability zone');
+    expect(problems).toContain('staging.network.availabilityZones: got ["ap-northeast-2a"], expected 2 or 3 availability zones');
+    // Multi-AZ is right for staging; the network has to change, so neither data store is blamed.
+    expect(problems).not.toContain('staging.data.');
   });
 
   test('a maintenance window that wraps past Sunday midnight is checked against Monday backups', () => {

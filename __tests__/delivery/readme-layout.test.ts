@@ -27,7 +27,7 @@ describe('README Layout', () => {
   test('every operator command has one line, and every line is a command of package.json', () => {
     const scripts = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>;
     const commands = Object.entries(scripts).filter(([, script]) => /node dist\/cli\/[a-z-]+\.js$/.test(script)).map(([name]) => name).sort();
-    expect(commands).toEqual(['api-tunnel', 'cost', 'graph', 'plan-summary', 'policy', 'promote', 'seal', 'sealing-key', 'set-image', 'stacks', 'teardown']);
+    expect(commands).toEqual(['api-tunnel', 'az-check', 'cost', 'graph', 'plan-summary', 'policy', 'promote', 'seal', 'sealing-key', 'set-image', 'stacks', 'teardown']);
     const rows = firstColumn(commandsTable ?? '').map((cell) => cell.split(' ')[0]);
     expect([...rows].sort()).toEqual(commands);
   });

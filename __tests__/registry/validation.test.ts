@@ -39,15 +39,15 @@ describe('registry settings validation', () => {
     expect(problemsOfRegistry({ untaggedExpiryDays: 0 })).toEqual([expect.stringMatching(/^registry\.untaggedExpiryDays: got 0/)]);
   });
   test('fails when the GitHub repository is a wildcard', () => {
-    expect(problemsOfRegistry({ github: { ...REGISTRY.github, repository: '*' } })).toEqual([expect.stringMatching(/^registry\.github\.repository: got "\*", expected a GitHub repository name \(no wildcards\)/)]);
+    expect(problemsOfRegistry({ github: { ...REGISTRY.github, repository: '*' } })).toEqual(['registry.github.repository: got "*", expected a GitHub repository name (1-100 letters, digits, "-", "_" and ".")']);
   });
   test('fails when an apply environment is a wildcard, missing, unknown, or shared by two environments', () => {
     const withApply = (applyEnvironments: Record<string, string>) => problemsOfRegistry({ github: { ...REGISTRY.github, applyEnvironments: applyEnvironments as never } });
     expect(withApply({ dev: 'dev', staging: 'staging', prod: 'prod*' })).toEqual([
-      'registry.github.applyEnvironments.prod: got "prod*", expected a GitHub environment name (no wildcards): the only subject tiketi-ci-infra-apply-prod trusts',
+      'registry.github.applyEnvironments.prod: got "prod*", expected a GitHub environment name, the only subject tiketi-ci-infra-apply-prod trusts (1-255 letters, digits, "-", "_" and "."; no wildcard or ":", the OIDC subject matches it exactly)',
     ]);
     expect(withApply({ dev: 'dev', staging: 'staging' })).toEqual([
-      'registry.github.applyEnvironments.prod: got undefined, expected a GitHub environment name (no wildcards): the only subject tiketi-ci-infra-apply-prod trusts',
+      'registry.github.applyEnvironments.prod: got undefined, expected a GitHub environment name, the only subject tiketi-ci-infra-apply-prod trusts (a string)',
     ]);
     expect(withApply({ dev: 'dev', staging: 'staging', prod: 'production', qa: 'qa' })).toEqual([expect.stringMatching(/^registry\.github\.applyEnvironments: got \["qa"\], expected only the environments dev, staging, prod/)]);
     // One GitHub environment for two apply roles: a dev job could assume prod's role.

@@ -59,10 +59,20 @@ export function usage(command: Command): string {
 export async function runCommand(command: Command, argv: readonly string[], io: Io): Promise<number> {
   let parsed: ParsedArgs;
   try {
-    const result = parseArgs({ args: [...argv], options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const options: NonNullable<ParseArgsConfig['options']> = { ...command.options, help: { type: 'boolean', short: 'h' } };
+    const result = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true, tokens: true });
     if (result.values.help) {
       io.out(usage(command));
       return 0;
+    }
+    // parseArgs keeps the last of a repeated option: `--env dev --env prod` would silently mean prod.
+    const seen = new Map<string, string>();
+    for (const token of result.tokens ?? []) {
+      if (token.kind !== 'option' || options[token.name]?.multiple) continue;
+      const given = token.value === undefined ? token.rawName : `${token.rawName} ${JSON.stringify(token.value)}`;
+      const earlier = seen.get(token.name);
+      if (earlier !== undefined) throw new UsageError(`--${token.name} given twice (${earlier}, then ${given}): give it once`);
+      seen.set(token.name, given);
     }
     parsed = { positionals: result.positionals, values: result.values as ParsedArgs['values'] };
   } catch (error) {

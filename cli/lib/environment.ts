@@ -1,14 +1,14 @@
-import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings } from '../../config/settings';
+import { EnvironmentSettings } from '../../config/settings';
 import { SettingsError, loadEnvironment } from '../../config/validate';
 import { CommandError, ParsedArgs, UsageError } from './command';
+import { parseEnvironment } from './names';
 
 /** The validated settings of `--env <name>` (required). */
 export function environmentOption(args: ParsedArgs): EnvironmentSettings {
   const value = args.values.env;
-  if (typeof value !== 'string') throw new UsageError(`missing --env: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
-  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(value)) throw new UsageError(`unknown environment ${JSON.stringify(value)} for --env: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+  const name = parseEnvironment(typeof value === 'string' ? value : undefined, '--env');
   try {
-    return loadEnvironment(value as EnvironmentName);
+    return loadEnvironment(name);
   } catch (error) {
     if (error instanceof SettingsError) throw new CommandError(error.message);
     throw error;

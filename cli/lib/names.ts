@@ -5,20 +5,26 @@
 import * as path from 'path';
 import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName } from '../../config/settings';
+import { IMAGE_TAG } from '../../config/validation/rules';
 import { UsageError } from './command';
 
-export function parseEnvironment(value: string | undefined, what = 'environment'): EnvironmentName {
+/**
+ * An environment argument (`what`: `<env>`, `--env`, ...), in the one form every environment name is refused
+ * in, `TIKETI_ENV` included: `<what>: got "qa", expected one of dev, staging, prod`.
+ */
+export function parseEnvironment(value: string | undefined, what = '<env>'): EnvironmentName {
   if (value === undefined) throw new UsageError(`missing ${what}: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
   if (!(ENVIRONMENT_NAMES as readonly string[]).includes(value)) {
-    throw new UsageError(`unknown ${what} ${JSON.stringify(value)}: expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
+    throw new UsageError(`${what}: got ${JSON.stringify(value)}, expected one of ${ENVIRONMENT_NAMES.join(', ')}`);
   }
   return value as EnvironmentName;
 }
 
+/** A service argument, one of `registry.services`. */
 export function parseService(value: string | undefined): string {
-  if (value === undefined) throw new UsageError(`missing service: expected one of ${REGISTRY.services.join(', ')}`);
+  if (value === undefined) throw new UsageError(`missing <service>: expected one of ${REGISTRY.services.join(', ')}`);
   if (!REGISTRY.services.includes(value)) {
-    throw new UsageError(`unknown service ${JSON.stringify(value)}: expected one of ${REGISTRY.services.join(', ')}`);
+    throw new UsageError(`<service>: got ${JSON.stringify(value)}, expected one of ${REGISTRY.services.join(', ')}`);
   }
   return value;
 }
@@ -37,8 +43,6 @@ export function nextEnvironment(env: EnvironmentName): EnvironmentName | undefin
 
 // ---- Tag scheme -------------------------------------------------------------------------------------
 
-/** What Docker accepts as a tag: 1-128 characters, no leading `.` or `-`. */
-const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const SCHEME_TAG = /^(dev|rel)-([0-9a-f]{12})$/;
 
 export type TagKind = 'dev' | 'rel';
@@ -73,8 +77,9 @@ const SHA12_NOTE = '<sha12> = the first 12 lower-case hex digits of the commit t
 
 export function checkTag(env: EnvironmentName, tag: string | undefined, refuse: (message: string) => Error): SchemeTag {
   if (tag === undefined) throw new UsageError(`missing tag: ${env} accepts ${describeAcceptedTags(env)} (${SHA12_NOTE})`);
-  if (!DOCKER_TAG.test(tag)) {
-    throw new UsageError(`malformed tag ${JSON.stringify(tag)}: a tag is 1-128 letters, digits, "_", "." and "-", not starting with "." or "-"; ${env} accepts ${describeAcceptedTags(env)} (${SHA12_NOTE})`);
+  const malformed = IMAGE_TAG.problem(tag);
+  if (malformed) {
+    throw new UsageError(`malformed tag ${JSON.stringify(tag)}: a tag is ${malformed}; ${env} accepts ${describeAcceptedTags(env)} (${SHA12_NOTE})`);
   }
   const parsed = parseTag(tag);
   if (!parsed || !acceptedTagKinds(env).includes(parsed.kind)) {

@@ -10,9 +10,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdktf';
 import { BackendSettings } from '../../config/backend';
-import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
+import { REGISTRY } from '../../config/environments';
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings } from '../../config/settings';
-import { validateEnvironment, validateRegistry } from '../../config/validate';
+import { loadEnvironment, validateRegistry } from '../../config/validate';
 import { addTiketiStacks } from '../../stacks/app';
 import { CommandError } from './command';
 
@@ -69,7 +69,8 @@ export function synthEnvironment(env: EnvironmentName, options: SynthOptions = {
   let settings: EnvironmentSettings;
   let registry: ReturnType<typeof validateRegistry>;
   try {
-    settings = validateEnvironment(ENVIRONMENTS[env]);
+    // As main.ts does: the checks that span environments too (one zone, disjoint VPCs).
+    settings = loadEnvironment(env);
     registry = validateRegistry(REGISTRY);
   } catch (error) {
     if (error instanceof Error && error.name === 'SettingsError') throw new CommandError(error.message);

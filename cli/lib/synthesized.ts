@@ -1,7 +1,20 @@
 /** Reading what `cdktf synth` wrote (`cdktf.out/manifest.json`, `stacks/<id>/cdk.tf.json`). */
 import * as fs from 'fs';
 import * as path from 'path';
+import { ENVIRONMENT_MARKER, readEnvironmentMarker } from '../../stacks/environment-marker';
 import { CommandError } from './command';
+
+/**
+ * Refuses a synth output marked as another environment's than `env` (main.ts writes the marker): every
+ * environment has the same stack IDs, so without it prod's `cdktf.out` passes for dev's. An output
+ * without a marker is left to the stacks' own `Environment` tags.
+ */
+export function checkSynthEnvironment(outdir: string, root: string, env: string): void {
+  const marker = readEnvironmentMarker(outdir);
+  if (marker === undefined || marker.environment === env) return;
+  const shown = path.relative(root, outdir) || outdir;
+  throw new CommandError(`${shown} holds the synth of ${marker.environment} (${path.join(shown, ENVIRONMENT_MARKER)}), not of ${env}: run TIKETI_ENV=${env} npm run synth${shown === 'cdktf.out' ? '' : ` -- --output ${shown}`}`);
+}
 
 export interface SynthesizedStack {
   readonly id: string;

@@ -1,14 +1,15 @@
 import { cidrsOverlap, parseCidr } from '../cidr';
 import { DnsSettings, ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings } from '../settings';
-import { Problems, isDomainName } from './problems';
+import { Problems } from './problems';
+import { AWS_REGION, DNS_NAME } from './rules';
 
 /**
  * Checks that span environments: they share one AWS account, so some settings must agree across them and
  * some must differ. `validateEnvironment` sees one environment at a time and cannot check these.
  */
 export function validateAccountSettings(environments: Readonly<Record<EnvironmentName, EnvironmentSettings>>, dns: DnsSettings, problems: Problems): void {
-  problems.check(/^[a-z]{2}-[a-z]+-\d$/.test(dns.region), 'dns.region', dns.region, 'an AWS region such as "ap-northeast-2"');
-  const zoneOk = problems.check(isDomainName(dns.zoneName), 'dns.zoneName', dns.zoneName, 'a DNS name such as "tiketi.com" (lower case, no trailing dot)');
+  problems.rule('dns.region', dns.region, AWS_REGION);
+  const zoneOk = problems.rule('dns.zoneName', dns.zoneName, DNS_NAME);
 
   // One public zone per account, created once by the `dns` stack: every edge looks up that zone.
   if (zoneOk) {

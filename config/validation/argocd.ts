@@ -1,18 +1,8 @@
-import { parseCidr } from '../cidr';
 import { EnvironmentSettings } from '../settings';
 import { isInZone } from './edge';
-import { Problems, isDomainName } from './problems';
+import { Problems } from './problems';
+import { DNS_NAME, EXACT_VERSION, GITHUB_LOGIN, HELM_CHART_NAME, HTTPS_URL, IPV4_CIDR, K8S_OBJECT_NAME, SECRETS_MANAGER_NAME, SLACK_CHANNEL } from './rules';
 
-/** Exact chart versions only: a range (`^1.2`, `~1`, `>=`) or a tag would move under a reviewed plan. */
-const EXACT_VERSION = /^\d+\.\d+\.\d+$/;
-/** Kubernetes object names (DNS-1123 subdomain). */
-const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** Slack channel names: lower case, digits, `-`, `_`, `.`, at most 80 characters. */
-const SLACK_CHANNEL = /^[a-z0-9][a-z0-9._-]{0,79}$/;
-/** GitHub organization logins. */
-const GITHUB_LOGIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
-/** Secrets Manager names: 1-512 of letters, digits and `/_+=.@-`. */
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** PostgreSQL identifiers the services connect as: lower case, not a reserved role prefix. */
 const DATABASE_USER = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -22,9 +12,10 @@ export function validateArgoCd(env: EnvironmentSettings, problems: Problems): vo
   const at = `${env.name}.argocd`;
 
   for (const [name, chart] of Object.entries(argocd.charts)) {
-    problems.check(EXACT_VERSION.test(chart.version), `${at}.charts.${name}.version`, chart.version, 'an exact chart version "major.minor.patch" (no range, no tag)');
-    problems.check(/^https:\/\/[a-z0-9.-]+(\/[\w.-]+)*$/.test(chart.repository), `${at}.charts.${name}.repository`, chart.repository, 'an https:// chart repository URL');
-    problems.check(OBJECT_NAME.test(chart.chart), `${at}.charts.${name}.chart`, chart.chart, 'a chart name (lower case letters, digits and hyphens)');
+    // Exact versions only: a range (`^1.2`, `~1`, `>=`) or a tag would move under a reviewed plan.
+    problems.rule(`${at}.charts.${name}.version`, chart.version, EXACT_VERSION);
+    problems.rule(`${at}.charts.${name}.repository`, chart.repository, HTTPS_URL);
+    problems.rule(`${at}.charts.${name}.chart`, chart.chart, HELM_CHART_NAME);
   }
   // Cluster Autoscaler's minor follows Kubernetes': chart 9.59.x ships CA 1.35.
   const autoscalerMinor: Record<string, string> = { '9.59': '1.35' };
@@ -46,7 +37,7 @@ export function validateArgoCd(env: EnvironmentSettings, problems: Problems): vo
       problems.check(count >= 2, `${at}.replicas.${name}`, count, `2 or more with ${at}.highAvailability (a PDB with one replica blocks every node drain)`);
     }
   }
-  problems.check(argocd.replicas.awsLoadBalancerController >= 2, `${at}.replicas.awsLoadBalancerController`, argocd.replicas.awsLoadBalancerController, '2 or more (its webhooks admit every Ingress and TargetGroupBinding)');
+  if (!problems.reported(`${at}.replicas.awsLoadBalancerController`)) problems.check(argocd.replicas.awsLoadBalancerController >= 2, `${at}.replicas.awsLoadBalancerController`, argocd.replicas.awsLoadBalancerController, '2 or more (its webhooks admit every Ingress and TargetGroupBinding)');
   if (env.name === 'prod') problems.check(argocd.highAvailability, `${at}.highAvailability`, argocd.highAvailability, 'true in prod (a single Argo CD Redis or server is a single point of failure for every deploy)');
   if (argocd.highAvailability && !problems.reported(`${env.name}.cluster.nodeGroup.minSize`)) {
     const minNodes = env.cluster.nodeGroup.minSize;
@@ -54,7 +45,8 @@ export function validateArgoCd(env: EnvironmentSettings, problems: Problems): vo
   }
 
   const zone = env.edge.zoneName;
-  if (problems.check(isDomainName(argocd.hostname), `${at}.hostname`, argocd.hostname, 'a DNS name such as "argocd.tiketi.com" (lower case, no trailing dot)')) {
+  // Inside the zone is checked against a valid zone only (validateEdge reports a wrong one).
+  if (problems.rule(`${at}.hostname`, argocd.hostname, DNS_NAME) && !problems.reported(`${env.name}.edge.zoneName`)) {
     problems.check(isInZone(argocd.hostname, zone) && argocd.hostname !== zone, `${at}.hostname`, argocd.hostname, `a name ending in ".${zone}" (inside ${env.name}.edge.zoneName)`);
     problems.check(
       argocd.hostname !== env.edge.apiDomain && argocd.hostname !== env.edge.frontendDomain,
@@ -65,24 +57,27 @@ export function validateArgoCd(env: EnvironmentSettings, problems: Problems): vo
   }
 
   problems.check(argocd.inboundCidrs.length > 0, `${at}.inboundCidrs`, argocd.inboundCidrs, 'at least one IPv4 CIDR (an ALB with no inbound CIDRs accepts nothing)');
-  argocd.inboundCidrs.forEach((text, i) =>
-    problems.check(parseCidr(text) !== undefined, `${at}.inboundCidrs[${i}]`, text, 'an IPv4 CIDR such as "198.51.100.0/24" with host bits zero'),
-  );
+  argocd.inboundCidrs.forEach((text, i) => problems.rule(`${at}.inboundCidrs[${i}]`, text, IPV4_CIDR));
 
-  problems.check(GITHUB_LOGIN.test(argocd.githubOrganization), `${at}.githubOrganization`, argocd.githubOrganization, 'a GitHub organization login');
-  const [org, team] = argocd.adminGroup.split(':');
-  problems.check(
-    org === argocd.githubOrganization && team !== undefined && /^[a-z0-9][a-z0-9_-]*$/.test(team) && argocd.adminGroup.split(':').length === 2,
-    `${at}.adminGroup`,
-    argocd.adminGroup,
-    `"${argocd.githubOrganization}:<team-slug>" (Dex names GitHub groups "<org>:<team>"; the org is ${at}.githubOrganization)`,
-  );
-  problems.check(SLACK_CHANNEL.test(argocd.notificationChannel), `${at}.notificationChannel`, argocd.notificationChannel, 'a Slack channel name without "#" (lower case letters, digits, "-", "_", ".")');
-  problems.check(OBJECT_NAME.test(argocd.repositorySecretName), `${at}.repositorySecretName`, argocd.repositorySecretName, 'a Kubernetes object name (lower case letters, digits, "-" and ".")');
+  const orgOk = problems.rule(`${at}.githubOrganization`, argocd.githubOrganization, GITHUB_LOGIN);
+  // The group's org is compared with a valid githubOrganization only: with a wrong one, that is what is wrong.
+  if (orgOk) {
+    const [org, team] = argocd.adminGroup.split(':');
+    problems.check(
+      org === argocd.githubOrganization && team !== undefined && /^[a-z0-9][a-z0-9_-]*$/.test(team) && argocd.adminGroup.split(':').length === 2,
+      `${at}.adminGroup`,
+      argocd.adminGroup,
+      `"${argocd.githubOrganization}:<team-slug>" (Dex names GitHub groups "<org>:<team>"; the org is ${at}.githubOrganization)`,
+    );
+  }
+  problems.rule(`${at}.notificationChannel`, argocd.notificationChannel, SLACK_CHANNEL);
+  problems.rule(`${at}.repositorySecretName`, argocd.repositorySecretName, K8S_OBJECT_NAME);
 
   const prefix = `tiketi/${env.name}/`;
   for (const [name, secret] of Object.entries(argocd.secrets)) {
-    problems.check(SECRET_NAME.test(secret) && secret.startsWith(prefix), `${at}.secrets.${name}`, secret, `a Secrets Manager name under "${prefix}" (the CI roles may read only their environment's secrets)`);
+    if (problems.rule(`${at}.secrets.${name}`, secret, SECRETS_MANAGER_NAME)) {
+      problems.check(secret.startsWith(prefix), `${at}.secrets.${name}`, secret, `a Secrets Manager name under "${prefix}" (the CI roles may read only their environment's secrets)`);
+    }
   }
   problems.check(argocd.secrets.sealingKey === `${prefix}sealed-secrets-key`, `${at}.secrets.sealingKey`, argocd.secrets.sealingKey, `"${prefix}sealed-secrets-key" (docs/platform-contracts.md; npm run sealing-key writes exactly this secret)`);
   const names = Object.values(argocd.secrets);

@@ -3,6 +3,7 @@ import { parseCidr } from '../cidr';
 import { CI_ROLE_NAMES, EKS_ADDON_NAMES, EnvironmentSettings, interfaceEndpointServices } from '../settings';
 import { parseRolePrincipal } from './iam';
 import { LOG_RETENTION_DAYS, Problems } from './problems';
+import { EC2_INSTANCE_TYPE, EKS_ADDON_VERSION as EKS_ADDON_VERSION_RULE, IPV4_CIDR } from './rules';
 
 /**
  * Kubernetes minor versions in EKS *standard* support (extended support bills the control plane at 6×).
@@ -10,8 +11,8 @@ import { LOG_RETENTION_DAYS, Problems } from './problems';
  */
 export const STANDARD_SUPPORT_VERSIONS = ['1.35'] as const;
 
-/** EKS add-on versions: `v<major>.<minor>.<patch>-eksbuild.<build>`, e.g. `v1.22.3-eksbuild.1`. */
-export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
+/** EKS add-on versions (`EKS_ADDON_VERSION` of rules.ts), as a pattern for the modules that test one. */
+export const EKS_ADDON_VERSION = { test: (version: string): boolean => EKS_ADDON_VERSION_RULE.problem(version) === undefined };
 
 /**
  * The CI infra roles: the cluster stack adds the entries of its own environment's apply role and of the plan
@@ -19,8 +20,6 @@ export const EKS_ADDON_VERSION = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
  */
 const isCiInfraRole = (name: string): boolean => name === CI_ROLE_NAMES.infraPlan || name.startsWith(CI_ROLE_NAMES.infraApplyPrefix);
 
-/** EC2 instance type names such as `t3.medium`. */
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 export function validateCluster(env: EnvironmentSettings, problems: Problems): void {
   const cluster = env.cluster;
@@ -30,8 +29,8 @@ export function validateCluster(env: EnvironmentSettings, problems: Problems): v
 
   cluster.publicAccessCidrs.forEach((text, i) => {
     const field = `${at}.publicAccessCidrs[${i}]`;
+    if (!problems.rule(field, text, IPV4_CIDR)) return;
     const cidr = parseCidr(text);
-    if (!problems.check(cidr !== undefined, field, text, 'an IPv4 CIDR such as "203.0.113.0/24" with host bits zero')) return;
     if (env.name !== 'dev') {
       problems.check(cidr!.prefix >= 8, field, text, 'specific CIDRs (a /8 or narrower; never "0.0.0.0/0" outside dev)');
     }
@@ -45,21 +44,28 @@ export function validateCluster(env: EnvironmentSettings, problems: Problems): v
   const group = cluster.nodeGroup;
   const ng = `${at}.nodeGroup`;
   problems.check(group.instanceTypes.length > 0, `${ng}.instanceTypes`, group.instanceTypes, 'at least one instance type');
-  group.instanceTypes.forEach((type, i) => problems.check(INSTANCE_TYPE.test(type), `${ng}.instanceTypes[${i}]`, type, 'an EC2 instance type such as "t3.medium"'));
+  const typesOk = group.instanceTypes.map((type, i) => problems.rule(`${ng}.instanceTypes[${i}]`, type, EC2_INSTANCE_TYPE)).every(Boolean);
   const sizesOk = [
     problems.checkInteger(`${ng}.minSize`, group.minSize, 1, 100),
     problems.checkInteger(`${ng}.desiredSize`, group.desiredSize, 1, 100),
     problems.checkInteger(`${ng}.maxSize`, group.maxSize, 1, 100),
   ].every(Boolean);
   if (sizesOk) {
-    problems.check(group.minSize <= group.desiredSize && group.desiredSize <= group.maxSize, `${ng}.desiredSize`, group.desiredSize, `minSize (${group.minSize}) ≤ desiredSize ≤ maxSize (${group.maxSize})`);
-    // One node per AZ at least, so losing an AZ never removes every node.
+    // Each bound is blamed for what it breaks itself: min above max is minSize's problem (desiredSize cannot
+    // be right then), desiredSize is checked against a consistent range only.
+    if (problems.check(group.minSize <= group.maxSize, `${ng}.minSize`, group.minSize, `at most ${ng}.maxSize (${group.maxSize})`)) {
+      problems.check(group.desiredSize >= group.minSize, `${ng}.desiredSize`, group.desiredSize, `at least ${ng}.minSize (${group.minSize})`);
+      problems.check(group.desiredSize <= group.maxSize, `${ng}.desiredSize`, group.desiredSize, `at most ${ng}.maxSize (${group.maxSize})`);
+    }
+    // One node per AZ at least, so losing an AZ never removes every node (checked against valid zones only).
     const azs = env.network.availabilityZones.length;
-    problems.check(group.minSize >= azs || env.name === 'dev', `${ng}.minSize`, group.minSize, `at least one node per availability zone (${azs}) outside dev`);
+    if (!problems.reported(`${env.name}.network.availabilityZones`)) {
+      problems.check(group.minSize >= azs || env.name === 'dev', `${ng}.minSize`, group.minSize, `at least one node per availability zone (${azs}) outside dev`);
+    }
   }
   problems.checkInteger(`${ng}.diskSizeGb`, group.diskSizeGb, 20, 1000);
 
-  if (sizesOk && group.instanceTypes.length > 0) validateCapacity(env, problems);
+  if (sizesOk && typesOk && group.instanceTypes.length > 0) validateCapacity(env, problems);
 }
 
 /**
@@ -92,7 +98,7 @@ function validateAddonVersions(env: EnvironmentSettings, kubernetesVersionOk: bo
   const versions: Readonly<Record<string, string>> = env.cluster.addonVersions;
   for (const name of EKS_ADDON_NAMES) {
     const version = versions[name];
-    if (!problems.check(typeof version === 'string' && EKS_ADDON_VERSION.test(version), `${at}["${name}"]`, version, 'an EKS add-on version "v<major>.<minor>.<patch>-eksbuild.<n>" published for the Kubernetes version (aws eks describe-addon-versions)')) continue;
+    if (!problems.rule(`${at}["${name}"]`, version, EKS_ADDON_VERSION_RULE)) continue;
     if (name === 'kube-proxy' && kubernetesVersionOk) {
       problems.check(version.startsWith(`v${env.cluster.kubernetesVersion}.`), `${at}["kube-proxy"]`, version, `a kube-proxy of Kubernetes ${env.cluster.kubernetesVersion} ("v${env.cluster.kubernetesVersion}.<patch>-eksbuild.<n>"), the cluster's version`);
     }

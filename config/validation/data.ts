@@ -1,5 +1,6 @@
 import { EnvironmentSettings } from '../settings';
 import { LOG_RETENTION_DAYS, Problems } from './problems';
+import { ELASTICACHE_NODE_TYPE, RDS_INSTANCE_CLASS } from './rules';
 
 /** PostgreSQL majors RDS offers in standard support that this stack's parameter group knows (`postgres<major>`). */
 export const POSTGRES_MAJOR_VERSIONS = ['16', '17'] as const;
@@ -75,6 +76,8 @@ export function validateData(env: EnvironmentSettings, problems: Problems): void
   const cache = `${at}.redis`;
   const azCount = env.network.availabilityZones.length;
   const protectedEnv = env.name !== 'dev';
+  // Multi-AZ is checked against valid zones only: with a wrong zone list, the list is what is wrong.
+  const zonesOk = !problems.reported(`${env.name}.network.availabilityZones`);
 
   // PostgreSQL
   problems.check(
@@ -83,7 +86,7 @@ export function validateData(env: EnvironmentSettings, problems: Problems): void
     postgres.engineVersion,
     `a PostgreSQL major version, one of ${POSTGRES_MAJOR_VERSIONS.map((v) => JSON.stringify(v)).join(', ')} (the minor version follows automatic minor upgrades; a pinned minor makes later plans try to downgrade)`,
   );
-  problems.check(/^db\.[a-z0-9-]+\.[a-z0-9]+$/.test(postgres.instanceClass), `${pg}.instanceClass`, postgres.instanceClass, 'an RDS instance class "db.<family>.<size>", e.g. "db.t3.medium"');
+  problems.rule(`${pg}.instanceClass`, postgres.instanceClass, RDS_INSTANCE_CLASS);
   if (problems.checkInteger(`${pg}.allocatedStorageGb`, postgres.allocatedStorageGb, 20, 65536)) {
     const minimum = Math.ceil((postgres.allocatedStorageGb * 11) / 10);
     problems.check(
@@ -93,7 +96,7 @@ export function validateData(env: EnvironmentSettings, problems: Problems): void
       `an integer from ${minimum} (10% above allocatedStorageGb, the least storage autoscaling accepts) to 65536`,
     );
   }
-  if (postgres.multiAz) {
+  if (postgres.multiAz && zonesOk) {
     problems.check(azCount >= 2, `${pg}.multiAz`, postgres.multiAz, `false with ${azCount} availability zone (Multi-AZ needs 2 or more in ${env.name}.network.availabilityZones)`);
   }
   if (env.name === 'prod') problems.check(postgres.multiAz, `${pg}.multiAz`, postgres.multiAz, 'true in prod (a standby in a second AZ)');
@@ -107,11 +110,11 @@ export function validateData(env: EnvironmentSettings, problems: Problems): void
 
   // Valkey (ElastiCache)
   problems.oneOf(`${cache}.engineVersion`, redis.engineVersion, VALKEY_VERSIONS);
-  problems.check(/^cache\.[a-z0-9-]+\.[a-z0-9]+$/.test(redis.nodeType), `${cache}.nodeType`, redis.nodeType, 'an ElastiCache node type "cache.<family>.<size>", e.g. "cache.t3.small"');
+  problems.rule(`${cache}.nodeType`, redis.nodeType, ELASTICACHE_NODE_TYPE);
   problems.checkInteger(`${cache}.nodeCount`, redis.nodeCount, 1, 6);
   if (redis.multiAz) {
     problems.check(redis.nodeCount >= 2, `${cache}.multiAz`, redis.multiAz, `false with nodeCount ${redis.nodeCount} (Multi-AZ needs a primary and at least one replica)`);
-    problems.check(azCount >= 2, `${cache}.multiAz`, redis.multiAz, `false with ${azCount} availability zone (Multi-AZ needs 2 or more in ${env.name}.network.availabilityZones)`);
+    if (zonesOk) problems.check(azCount >= 2, `${cache}.multiAz`, redis.multiAz, `false with ${azCount} availability zone (Multi-AZ needs 2 or more in ${env.name}.network.availabilityZones)`);
   }
   if (env.name === 'prod') problems.check(redis.multiAz, `${cache}.multiAz`, redis.multiAz, 'true in prod (a replica in another AZ with automatic failover)');
   problems.checkInteger(`${cache}.snapshotRetentionDays`, redis.snapshotRetentionDays, env.name === 'prod' ? 7 : 1, 35);

@@ -1,5 +1,6 @@
 import { EnvironmentName, EnvironmentSettings, PRICE_CLASSES, RATE_LIMIT_ACTIONS, WafSettings } from '../settings';
-import { LOG_RETENTION_DAYS, Problems, isDomainName } from './problems';
+import { LOG_RETENTION_DAYS, Problems } from './problems';
+import { DNS_NAME, HTTPS_ORIGIN, s3BucketNameProblem } from './rules';
 
 /**
  * Names of the edge stack's buckets. S3 names are global, so `bucketSuffix` (e.g. the account alias)
@@ -14,20 +15,8 @@ export function accessLogBucketName(envName: EnvironmentName, bucketSuffix: stri
   return `${frontendBucketName(envName, bucketSuffix)}-logs`;
 }
 
-/**
- * Why `name` breaks S3's general purpose bucket naming rules, or undefined when it follows them.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
- */
-export function s3BucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return `3 to 63 characters (got ${name.length})`;
-  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lower-case letters, digits, dots and hyphens';
-  if (!/^[a-z0-9].*[a-z0-9]$/.test(name)) return 'a letter or digit at the start and at the end';
-  if (name.includes('..')) return 'no two adjacent dots';
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(name)) return 'a name that is not shaped like an IP address';
-  for (const prefix of ['xn--', 'sthree-', 'amzn-s3-demo-']) if (name.startsWith(prefix)) return `no reserved prefix "${prefix}"`;
-  for (const suffix of ['-s3alias', '--ol-s3', '.mrap', '--x-s3', '--table-s3']) if (name.endsWith(suffix)) return `no reserved suffix "${suffix}"`;
-  return undefined;
-}
+/** S3's bucket naming rules, kept here for the callers that import them with the bucket names. */
+export { s3BucketNameProblem };
 
 /** `domain` is the zone apex or a name inside it. */
 export function isInZone(domain: string, zoneName: string): boolean {
@@ -39,8 +28,6 @@ export function isInZone(domain: string, zoneName: string): boolean {
  * @see https://docs.aws.amazon.com/waf/latest/APIReference/API_RateBasedStatement.html
  */
 export const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
-/** `https://host[:port]`, the form CSP source lists and the Permissions-Policy accept for one origin. */
-const HTTPS_ORIGIN = /^https:\/\/(?!-)[a-z0-9-]{1,63}(\.(?!-)[a-z0-9-]{1,63})+(:\d{1,5})?$/;
 /** Login paths: absolute, lower case (the rule lower-cases the path before matching), no trailing slash. */
 const LOGIN_PATH = /^(\/[a-z0-9._~-]+)+$/;
 /** A byte match search string holds at most 200 bytes; more paths cost WCUs for little. */
@@ -50,10 +37,10 @@ export function validateEdge(env: EnvironmentSettings, problems: Problems): void
   const edge = env.edge;
   const at = `${env.name}.edge`;
 
-  const zoneOk = problems.check(isDomainName(edge.zoneName), `${at}.zoneName`, edge.zoneName, 'a DNS name such as "tiketi.com" (lower case, no trailing dot)');
+  const zoneOk = problems.rule(`${at}.zoneName`, edge.zoneName, DNS_NAME);
   for (const field of ['frontendDomain', 'apiDomain'] as const) {
     const domain = edge[field];
-    if (!problems.check(isDomainName(domain), `${at}.${field}`, domain, 'a DNS name such as "dev.tiketi.com" (lower case, no trailing dot)')) continue;
+    if (!problems.rule(`${at}.${field}`, domain, DNS_NAME)) continue;
     if (zoneOk) problems.check(isInZone(domain, edge.zoneName), `${at}.${field}`, domain, `"${edge.zoneName}" or a name ending in ".${edge.zoneName}" (inside ${at}.zoneName)`);
   }
   problems.check(edge.frontendDomain !== edge.apiDomain, `${at}.apiDomain`, edge.apiDomain, `a name other than ${at}.frontendDomain (the ALB and CloudFront cannot share one record)`);
@@ -66,9 +53,7 @@ export function validateEdge(env: EnvironmentSettings, problems: Problems): void
   }
 
   problems.oneOf(`${at}.priceClass`, edge.priceClass, PRICE_CLASSES);
-  edge.paymentOrigins.forEach((origin, i) =>
-    problems.check(HTTPS_ORIGIN.test(origin), `${at}.paymentOrigins[${i}]`, origin, 'an https origin such as "https://js.tosspayments.com" (no path, no wildcard)'),
-  );
+  edge.paymentOrigins.forEach((origin, i) => problems.rule(`${at}.paymentOrigins[${i}]`, origin, HTTPS_ORIGIN));
   validateWaf(edge.waf, `${at}.waf`, problems);
   problems.checkInteger(`${at}.accessLogRetentionDays`, edge.accessLogRetentionDays, 1, 3650);
 }

@@ -1,3 +1,5 @@
+import { Rule, ruleMessage } from './rules';
+
 /**
  * Collects settings problems so one run reports all of them. Every message names the field (as a path
  * from the environment, e.g. `prod.network.vpcCidr`), the value found and what is allowed.
@@ -32,6 +34,13 @@ export class Problems {
     return this.check(Number.isInteger(value) && value >= min && value <= max, field, value, `an integer from ${min} to ${max}`);
   }
 
+  /** Adds the problem unless `value` follows `rule` (config/validation/rules.ts); returns whether it does. */
+  rule(field: string, value: unknown, rule: Rule): boolean {
+    const message = ruleMessage(field, value, rule);
+    if (message !== undefined) this.found.push(message);
+    return message === undefined;
+  }
+
   oneOf<T>(field: string, value: T, allowed: readonly T[]): boolean {
     return this.check(allowed.includes(value), field, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
   }
@@ -48,8 +57,3 @@ export class Problems {
 
 /** Retention values CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
-
-/** `example.com`-style DNS names: lower case labels, 1-63 characters, no trailing dot. */
-export function isDomainName(value: string): boolean {
-  return value.length <= 253 && /^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(value);
-}

@@ -1,13 +1,13 @@
 import { ENVIRONMENT_NAMES, EnvironmentName, EnvironmentSettings, RegistrySettings, infraApplyRoleName } from '../settings';
 import { frontendBucketName, s3BucketNameProblem } from './edge';
 import { Problems } from './problems';
+import { AWS_REGION, GITHUB_ENVIRONMENT, GITHUB_LOGIN, GITHUB_REPOSITORY, GIT_BRANCH, dns1123Label } from './rules';
 
-/** GitHub owner/repository names: letters, digits, `-`, `_`, `.`. */
-const GITHUB_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
-/** Service names become `tiketi-<service>` repository names. */
-const SERVICE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-/** Git branch names usable in an OIDC `sub` claim without wildcards. */
-const BRANCH = /^[A-Za-z0-9._/-]+$/;
+/**
+ * Service names become the ECR repository, Deployment, Service and service account `tiketi-<service>`: a
+ * DNS-1123 label of at most 63 characters with the 7 of "tiketi-".
+ */
+const SERVICE = dns1123Label('a service name such as "auth-service"', 63 - 'tiketi-'.length);
 
 /**
  * Checks the account-wide registry settings and what its CI roles take from every environment: the
@@ -19,16 +19,17 @@ export function validateRegistrySettings(
   problems: Problems,
 ): void {
   problems.check(registry.services.length > 0, 'registry.services', registry.services, 'at least one service');
-  registry.services.forEach((service, i) => problems.check(SERVICE.test(service), `registry.services[${i}]`, service, 'a lower-case name such as "auth-service"'));
+  problems.rule('registry.region', registry.region, AWS_REGION);
+  registry.services.forEach((service, i) => problems.rule(`registry.services[${i}]`, service, SERVICE));
   problems.check(new Set(registry.services).size === registry.services.length, 'registry.services', registry.services, 'distinct services');
   problems.checkInteger('registry.keepDevImages', registry.keepDevImages, 1, 1000);
   problems.checkInteger('registry.untaggedExpiryDays', registry.untaggedExpiryDays, 1, 90);
-  problems.check(GITHUB_NAME.test(registry.github.owner), 'registry.github.owner', registry.github.owner, 'a GitHub owner name (no wildcards)');
-  problems.check(GITHUB_NAME.test(registry.github.repository), 'registry.github.repository', registry.github.repository, 'a GitHub repository name (no wildcards)');
+  problems.rule('registry.github.owner', registry.github.owner, GITHUB_LOGIN);
+  problems.rule('registry.github.repository', registry.github.repository, GITHUB_REPOSITORY);
   const applyEnvironments: Readonly<Record<string, string>> = registry.github.applyEnvironments ?? {};
   for (const env of ENVIRONMENT_NAMES) {
     const name = applyEnvironments[env];
-    problems.check(typeof name === 'string' && GITHUB_NAME.test(name), `registry.github.applyEnvironments.${env}`, name, `a GitHub environment name (no wildcards): the only subject ${infraApplyRoleName(env)} trusts`);
+    problems.rule(`registry.github.applyEnvironments.${env}`, name, { ...GITHUB_ENVIRONMENT, kind: `${GITHUB_ENVIRONMENT.kind}, the only subject ${infraApplyRoleName(env)} trusts` });
   }
   const unknown = Object.keys(applyEnvironments).filter((env) => !(ENVIRONMENT_NAMES as readonly string[]).includes(env));
   if (unknown.length > 0) problems.add('registry.github.applyEnvironments', unknown, `only the environments ${ENVIRONMENT_NAMES.join(', ')}`);
@@ -38,7 +39,8 @@ export function validateRegistrySettings(
   problems.oneOf('registry.github.oidcProvider', registry.github.oidcProvider, ['create', 'import'] as const);
   for (const env of ENVIRONMENT_NAMES) {
     const branch = environments[env].gitops.branch;
-    problems.check(BRANCH.test(branch) && !branch.includes('*'), `${env}.gitops.branch`, branch, 'a branch name without wildcards (it scopes the CI roles)');
+    // It scopes the CI roles (the OIDC subject); the same rule as validateGitOps.
+    problems.rule(`${env}.gitops.branch`, branch, GIT_BRANCH);
     // The frontend deploy role names the exact bucket: a suffix with a wildcard would widen it.
     const suffix = environments[env].edge.bucketSuffix;
     const bucket = frontendBucketName(env, suffix);
