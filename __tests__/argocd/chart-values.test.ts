@@ -5,7 +5,7 @@ import { argocdJson, releases } from './helpers/stack';
 describe.each(ALL_ENVIRONMENTS)('chart values (%s)', (envName) => {
   test('every values key exists in the pinned chart values file', () => {
     const all = releases(argocdJson(envName));
-    expect(Object.keys(all)).toHaveLength(6);
+    expect(Object.keys(all).sort()).toEqual(['argo-cd', 'argocd-apps', 'aws-load-balancer-controller', 'cluster-autoscaler', 'external-dns', 'sealed-secrets']);
     for (const [chart, { config, values }] of Object.entries(all)) {
       expect({ chart, unknown: unknownValueKeys(values, referenceValues(chart, config.version), FREE_FORM[chart]) }).toEqual({ chart, unknown: [] });
     }

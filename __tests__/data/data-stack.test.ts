@@ -1,3 +1,4 @@
+import { DefaultTokenResolver, StringConcat, Tokenization } from 'cdktf';
 import { ALL_ENVIRONMENTS, resourcesOf, synthApp } from '../support/synth';
 import { ENVIRONMENTS } from '../../config/environments';
 
@@ -115,9 +116,18 @@ describe.each(ALL_ENVIRONMENTS)('data stack (%s)', (envName) => {
     expect(data.postgres.databaseName).toBe('tiketi');
     expect(data.redis.port).toBe(6379);
     expect(data.redis.appUserName).toBe(`tiketi-${envName}-cache-app`);
-    for (const attribute of [data.postgres.endpoint, data.postgres.masterSecretArn, data.postgres.securityGroupId, data.postgres.kmsKeyArn, data.redis.primaryEndpoint, data.redis.securityGroupId, data.redis.kmsKeyArn, data.redis.connectPolicyArn]) {
-      expect(typeof attribute).toBe('string');
-    }
+    // Each attribute is a token: resolved in the stack, it must reference the right resource's attribute.
+    const resolved = (value: string) => Tokenization.resolve(value, { scope: data, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    expect([data.postgres.endpoint, data.postgres.masterSecretArn, data.postgres.securityGroupId, data.postgres.kmsKeyArn, data.redis.primaryEndpoint, data.redis.securityGroupId, data.redis.kmsKeyArn, data.redis.connectPolicyArn].map(resolved)).toEqual([
+      expect.stringMatching(/^\$\{aws_db_instance\.postgres_instance_[0-9A-F]+\.address\}$/),
+      expect.stringMatching(/^\$\{aws_db_instance\.postgres_instance_[0-9A-F]+\.master_user_secret\[0\]\.secret_arn\}$/),
+      expect.stringMatching(/^\$\{aws_security_group\.postgres_security-group_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{aws_kms_key\.postgres_kms_key_[0-9A-F]+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_elasticache_replication_group\.redis_replication-group_[0-9A-F]+\.primary_endpoint_address\}$/),
+      expect.stringMatching(/^\$\{aws_security_group\.redis_security-group_[0-9A-F]+\.id\}$/),
+      expect.stringMatching(/^\$\{aws_kms_key\.redis_kms_key_[0-9A-F]+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_iam_policy\.redis_connect-policy_[0-9A-F]+\.arn\}$/),
+    ]);
   });
 });
 

@@ -2,8 +2,7 @@ import { Testing } from 'cdktf';
 import { DbInstance } from '@cdktf/provider-aws/lib/db-instance';
 import { DbParameterGroup } from '@cdktf/provider-aws/lib/db-parameter-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { POSTGRES_CA_CERTIFICATE, PostgresDatabase, PostgresDatabaseProps } from '../../modules/postgres-database';
-import { RDS_ENHANCED_MONITORING_POLICY } from '../../modules/rds-monitoring-role';
+import { PostgresDatabase, PostgresDatabaseProps } from '../../modules/postgres-database';
 
 const BASE: PostgresDatabaseProps = {
   namePrefix: 'tiketi-test',
@@ -40,7 +39,7 @@ describe('PostgresDatabase', () => {
       auto_minor_version_upgrade: true,
       allow_major_version_upgrade: false,
       copy_tags_to_snapshot: true,
-      ca_cert_identifier: POSTGRES_CA_CERTIFICATE,
+      ca_cert_identifier: 'rds-ca-rsa2048-g1',
       enabled_cloudwatch_logs_exports: ['postgresql', 'upgrade'],
       db_name: 'tiketi',
       username: 'tiketi_admin',
@@ -129,7 +128,7 @@ describe('PostgresDatabase', () => {
     expect(trust.Statement).toEqual([
       expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'monitoring.rds.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': expect.stringMatching(/^\$\{data\.aws_caller_identity\./) } } }),
     ]);
-    expect(Object.values<any>(json.resource.aws_iam_role_policy_attachment)[0].policy_arn).toBe(RDS_ENHANCED_MONITORING_POLICY);
+    expect(Object.values<any>(json.resource.aws_iam_role_policy_attachment)[0].policy_arn).toBe('arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole');
   });
 
   test('monitoring off: no role, no Performance Insights', () => {

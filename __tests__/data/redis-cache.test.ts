@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
-import { DEFAULT_APP_ACCESS_STRING, RedisCache, RedisCacheProps } from '../../modules/redis-cache';
+import { RedisCache, RedisCacheProps } from '../../modules/redis-cache';
 
 const BASE: RedisCacheProps = {
   namePrefix: 'tiketi-test',
@@ -74,7 +74,7 @@ describe('RedisCache', () => {
     const defaultUser = users.find((u) => u.user_name === 'default');
     const appUser = users.find((u) => u.user_name !== 'default');
     expect(defaultUser).toMatchObject({ access_string: 'off -@all', authentication_mode: { type: 'no-password-required' } });
-    expect(appUser).toMatchObject({ user_id: 'tiketi-test-cache-app', user_name: 'tiketi-test-cache-app', access_string: DEFAULT_APP_ACCESS_STRING, authentication_mode: { type: 'iam' } });
+    expect(appUser).toMatchObject({ user_id: 'tiketi-test-cache-app', user_name: 'tiketi-test-cache-app', access_string: 'on ~* &* +@all -@dangerous', authentication_mode: { type: 'iam' } }); // every key and channel, no dangerous command
     users.forEach((u) => expect(u).not.toHaveProperty('passwords'));
     const userGroup = Object.values<any>(json.resource.aws_elasticache_user_group)[0];
     expect(userGroup.user_ids).toHaveLength(2);

@@ -249,5 +249,11 @@ test('the sync order, per environment (for the report)', () => {
     return `${env} (tiketi-${env}, SealedSecret committed)\nphase    wave  kind                     name\n${lines.join('\n')}`;
   });
   console.log(report.join('\n\n'));
-  expect(report).toHaveLength(ENV_NAMES.length);
+  // What the report must show: in every environment the migration Job runs before any Deployment rolls out.
+  for (const env of ENV_NAMES) {
+    const lines = syncOrderTable(roots[env].withSecret);
+    const migration = lines.findIndex((l) => /\bJob +db-migration\b/.test(l));
+    const firstDeployment = lines.findIndex((l) => /\bDeployment +/.test(l));
+    expect({ env, migrationFirst: migration >= 0 && firstDeployment > migration }).toEqual({ env, migrationFirst: true });
+  }
 });

@@ -1,7 +1,9 @@
 import { ENVIRONMENTS, REGISTRY } from '../../config/environments';
-import { DEFAULT_STATE_BUCKET } from '../../stacks/app';
 import { ALL_ENVIRONMENTS, resourcesOf, synthApp } from '../support/synth';
 import { arnMatches } from './arn-glob';
+
+/** The state bucket's default name (bootstrap stack), stated here. */
+const DEFAULT_STATE_BUCKET = 'tiketi-terraform-state';
 
 const json = () => synthApp('prod').json('registry');
 const repo = `repo:${REGISTRY.github.owner}/${REGISTRY.github.repository}`;
