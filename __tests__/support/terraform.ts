@@ -263,7 +263,7 @@ interface RunMessage {
  * repeated; the one thing it does not validate is the stack's own `provider` blocks, which the test file's
  * `mock_provider` replaces, so those are what `terraform validate` checks here.
  */
-class TerraformBatch {
+export class TerraformBatch {
   private readonly modules = new Map<string, () => TerraformJson>();
   private readonly files: BatchFile[] = [];
   private dir: string | undefined;
@@ -296,7 +296,7 @@ class TerraformBatch {
         fs.mkdirSync(path.join(dir, name));
         fs.writeFileSync(path.join(dir, name, 'cdk.tf.json'), JSON.stringify(doc));
         // The provider blocks alone, called from the root, for `terraform validate`.
-        const providers = { terraform: { required_providers: doc.terraform.required_providers }, provider: doc.provider };
+        const providers = { terraform: { required_providers: doc.terraform.required_providers }, provider: doc.provider, data: providerUses(doc) };
         fs.mkdirSync(path.join(dir, 'providers', name), { recursive: true });
         fs.writeFileSync(path.join(dir, 'providers', name, 'main.tf.json'), JSON.stringify(providers));
         root[name] = { source: `./providers/${name}` };
@@ -306,7 +306,7 @@ class TerraformBatch {
       for (const f of this.files) fs.writeFileSync(path.join(dir, f.file), withModule(f.hcl(), `./${f.module}`));
       run(['init', '-backend=false', '-no-color'], dir);
       this.validation = JSON.parse(terraformJson(['validate', '-json', '-no-color'], dir).stdout);
-      this.messages = jsonLines(terraformJson(['test', '-json', '-no-color'], dir).stdout);
+      this.messages = this.files.length === 0 ? [] : jsonLines(terraformJson(['test', '-json', '-no-color'], dir).stdout);
     } catch (error) {
       this.failure = error as Error;
     }
@@ -345,6 +345,19 @@ class TerraformBatch {
   remove(): void {
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * One data source per provider configuration, never read (validate does not plan): `terraform validate` skips
+ * a provider configuration that nothing uses, so without them it would not check the provider blocks at all.
+ */
+function providerUses(doc: TerraformJson): Record<string, Record<string, { provider: string }>> {
+  const uses: Record<string, { provider: string }> = {};
+  for (const [name, blocks] of Object.entries(doc.provider ?? {})) {
+    if (name !== 'aws') throw new Error(`describeStackWithTerraform supports AWS-only stacks; this one configures provider "${name}"`);
+    for (const block of blocks) uses[`validate_${block.alias ?? 'default'}`] = { provider: block.alias ? `aws.${block.alias}` : 'aws' };
+  }
+  return { aws_partition: uses };
 }
 
 /** Adds `module { source = ... }` to every top-level `run` block, so the run tests that stack. */
