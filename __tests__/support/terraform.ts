@@ -1,4 +1,4 @@
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -218,33 +218,197 @@ export function mockAwsProvider(options: { aliases?: string[]; extra?: string } 
   return blocks.join('\n\n');
 }
 
-/** One stack of one environment, synthesized and initialized in its own terraform workdir. */
+/** The outcome of one test file of a batch (see `describeStackWithTerraform`). */
+export interface TerraformTestResult {
+  /**
+   * The file's runs and diagnostics as text (`N passed, M failed`, then each diagnostic as `Error: summary` and
+   * its detail). Throws, with that text, unless every run passed and the only errors are refused destroys.
+   */
+  output(): string;
+}
+
+/** One stack of one environment in the shared workdir of its batch. */
 export interface StackWorkdir {
   readonly envName: EnvironmentName;
   /** The stack's synthesized JSON. */
   json(): TerraformJson;
-  /** The initialized workdir (available inside tests). */
-  dir(): string;
+  /**
+   * Registers `tests/<name>-<env>.tftest.hcl`, whose every `run` block tests this stack. `hcl` is called once,
+   * before the batch runs; read the result inside a test.
+   */
+  terraformTest(name: string, hcl: () => string): TerraformTestResult;
+}
+
+interface BatchFile {
+  readonly file: string;
+  readonly module: string;
+  readonly hcl: () => string;
+}
+
+interface RunMessage {
+  readonly type: string;
+  readonly '@testfile'?: string;
+  readonly '@testrun'?: string;
+  readonly '@message'?: string;
+  readonly test_run?: { status?: string; progress?: string };
+  readonly diagnostic?: { severity: string; summary: string; detail?: string; range?: { filename?: string } };
 }
 
 /**
- * The common frame of a stack's terraform tests: per environment, synthesize the whole app, init a
- * workdir once, check `terraform validate`, then run `body`'s tests (typically one `terraformTest`).
+ * Why batches: every terraform process loads the AWS provider's schema (about 1 s of terraform's CPU and 1 s of
+ * the provider's before any work), so one `terraform test` over every environment's file replaces three, and
+ * one `terraform validate` over every environment's provider blocks replaces three full validates. What
+ * `terraform test` does in each run block anyway (it validates the stack's whole configuration with the real
+ * provider's schema and validators before planning: see NodeTestRun.testValidate in Terraform 1.11) is not
+ * repeated; the one thing it does not validate is the stack's own `provider` blocks, which the test file's
+ * `mock_provider` replaces, so those are what `terraform validate` checks here.
+ */
+export class TerraformBatch {
+  private readonly modules = new Map<string, () => TerraformJson>();
+  private readonly files: BatchFile[] = [];
+  private dir: string | undefined;
+  private messages: RunMessage[] | undefined;
+  private validation: { diagnostics?: any[] } | undefined;
+  private failure: Error | undefined;
+
+  constructor(private readonly label: string) {}
+
+  module(name: string, json: () => TerraformJson): void {
+    this.modules.set(name, json);
+  }
+
+  file(name: string, module: string, hcl: () => string): string {
+    const file = `tests/${name}.tftest.hcl`;
+    if (this.files.some((f) => f.file === file)) throw new Error(`two terraform test files named ${file}`);
+    this.files.push({ file, module, hcl });
+    return file;
+  }
+
+  /** Writes the workdir, runs `terraform init`, `validate -json` and `test -json` once. */
+  run(): void {
+    if (this.dir) return;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `tiketi-tf-${this.label}-`));
+    this.dir = dir;
+    try {
+      const root: Record<string, unknown> = {};
+      for (const [name, json] of this.modules) {
+        const doc = json();
+        fs.mkdirSync(path.join(dir, name));
+        fs.writeFileSync(path.join(dir, name, 'cdk.tf.json'), JSON.stringify(doc));
+        // The provider blocks alone, called from the root, for `terraform validate`.
+        const providers = { terraform: { required_providers: doc.terraform.required_providers }, provider: doc.provider, data: providerUses(doc) };
+        fs.mkdirSync(path.join(dir, 'providers', name), { recursive: true });
+        fs.writeFileSync(path.join(dir, 'providers', name, 'main.tf.json'), JSON.stringify(providers));
+        root[name] = { source: `./providers/${name}` };
+      }
+      fs.writeFileSync(path.join(dir, 'main.tf.json'), JSON.stringify({ module: root }));
+      fs.mkdirSync(path.join(dir, 'tests'));
+      for (const f of this.files) fs.writeFileSync(path.join(dir, f.file), withModule(f.hcl(), `./${f.module}`));
+      run(['init', '-backend=false', '-no-color'], dir);
+      this.validation = JSON.parse(terraformJson(['validate', '-json', '-no-color'], dir).stdout);
+      this.messages = this.files.length === 0 ? [] : jsonLines(terraformJson(['test', '-json', '-no-color'], dir).stdout);
+    } catch (error) {
+      this.failure = error as Error;
+    }
+  }
+
+  /** `terraform validate` diagnostics of module `name` (errors and warnings in its provider blocks). */
+  validateResult(name: string): { error_count: number; diagnostics: any[] } {
+    if (this.failure) throw this.failure;
+    if (!this.validation) throw new Error('the terraform batch has not run (beforeAll failed?)');
+    const diagnostics = (this.validation.diagnostics ?? []).filter((d: any) => String(d.range?.filename ?? '').startsWith(`providers/${name}/`) || !d.range);
+    const errors = diagnostics.filter((d: any) => d.severity === 'error');
+    if (errors.length > 0) throw new Error(`terraform validate failed for ${name} in ${this.dir}:\n${JSON.stringify(errors, null, 2)}`);
+    return { error_count: errors.length, diagnostics };
+  }
+
+  resultOf(file: string): string {
+    if (this.failure) throw this.failure;
+    if (!this.messages) throw new Error('the terraform batch has not run (beforeAll failed?)');
+    const mine = this.messages.filter((m) => m['@testfile'] === file);
+    const runs = mine.filter((m) => m.type === 'test_run' && m.test_run?.progress === 'complete');
+    const passed = runs.filter((m) => m.test_run?.status === 'pass').length;
+    const failed = runs.length - passed;
+    const diagnostics = mine.filter((m) => m.type === 'diagnostic' && m.diagnostic).map((m) => m.diagnostic!);
+    const text = [
+      `${file}: ${failed === 0 ? 'Success' : 'Failure'}! ${passed} passed, ${failed} failed`,
+      ...runs.map((m) => `  run "${m['@testrun']}"... ${m.test_run?.status}`),
+      ...diagnostics.map((d) => `${d.severity === 'error' ? 'Error' : 'Warning'}: ${d.summary}\n${d.detail ?? ''}`),
+      ...mine.filter((m) => m.type === 'test_cleanup').map((m) => m['@message'] ?? ''),
+    ].join('\n');
+    const errors = diagnostics.filter((d) => d.severity === 'error').map((d) => d.summary);
+    const onlyDestroyRefused = errors.every((e) => e === 'Instance cannot be destroyed');
+    if (passed === 0 || failed > 0 || !onlyDestroyRefused) throw new Error(`terraform test did not pass for ${file} in ${this.dir}:\n${text}`);
+    return text;
+  }
+
+  remove(): void {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * One data source per provider configuration, never read (validate does not plan): `terraform validate` skips
+ * a provider configuration that nothing uses, so without them it would not check the provider blocks at all.
+ */
+function providerUses(doc: TerraformJson): Record<string, Record<string, { provider: string }>> {
+  const uses: Record<string, { provider: string }> = {};
+  for (const [name, blocks] of Object.entries(doc.provider ?? {})) {
+    if (name !== 'aws') throw new Error(`describeStackWithTerraform supports AWS-only stacks; this one configures provider "${name}"`);
+    for (const block of blocks) uses[`validate_${block.alias ?? 'default'}`] = { provider: block.alias ? `aws.${block.alias}` : 'aws' };
+  }
+  return { aws_partition: uses };
+}
+
+/** Adds `module { source = ... }` to every top-level `run` block, so the run tests that stack. */
+function withModule(hcl: string, source: string): string {
+  const runs = /^run\s+"[^"]+"\s*\{[ \t]*$/gm;
+  if (!runs.test(hcl)) throw new Error('a terraform test file needs at least one top-level run block');
+  return hcl.replace(runs, (line) => `${line}\n  module {\n    source = ${JSON.stringify(source)}\n  }`);
+}
+
+function jsonLines(text: string): RunMessage[] {
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line));
+}
+
+/** Runs terraform for its JSON output: a failing exit is not an error here, the messages say what failed. */
+function terraformJson(args: string[], cwd: string): { stdout: string } {
+  const result = spawnSync('terraform', args, { cwd, env: terraformToolchain().env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.error) throw new Error(`terraform ${args.join(' ')} could not run in ${cwd}: ${result.error.message}`);
+  if (!result.stdout.includes('{')) throw new Error(`terraform ${args.join(' ')} printed no JSON in ${cwd} (exit ${result.status}):\n${result.stderr}`);
+  return { stdout: result.stdout };
+}
+
+/**
+ * The common frame of a stack's terraform tests: every environment's stack in one workdir (one module each),
+ * one `terraform init`, one `terraform validate` (the stacks' provider blocks) and one `terraform test` running
+ * every environment's test file; each environment's jest tests then read their own file's outcome.
  */
 export function describeStackWithTerraform(stackId: string, environments: readonly EnvironmentName[], body: (stack: StackWorkdir) => void): void {
   describeWithTerraform(`terraform: ${stackId} stack`, () => {
+    const batch = new TerraformBatch(stackId);
+    beforeAll(() => batch.run());
+    afterAll(() => batch.remove());
     describe.each([...environments])('%s', (envName) => {
-      let dir: string;
+      const module = `${stackId}-${envName}`;
       const json = () => synthApp(envName).json(stackId);
-      beforeAll(() => {
-        dir = initWorkdir(json(), `${stackId}-${envName}`);
+      batch.module(module, json);
+
+      test('terraform validate passes (the provider blocks; each run of the terraform test validates the rest)', () => {
+        expect(batch.validateResult(module).error_count).toBe(0);
       });
 
-      test('terraform validate passes', () => {
-        expect(validateWorkdir(dir).error_count).toBe(0);
+      body({
+        envName,
+        json,
+        terraformTest: (name, hcl) => {
+          const file = batch.file(`${name}-${envName}`, module, hcl);
+          return { output: () => batch.resultOf(file) };
+        },
       });
-
-      body({ envName, json, dir: () => dir });
     });
   });
 }

@@ -18,10 +18,10 @@ const EXTRA_MOCKS = `  mock_data "aws_iam_role" {
     defaults = { id = "lt-0123456789abcdef0", arn = "arn:aws:ec2:ap-northeast-2:123456789012:launch-template/lt-0123456789abcdef0", latest_version = 1 }
   }`;
 
-describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, terraformTest }) => {
   const settings = ENVIRONMENTS[envName].cluster;
 
-  test('terraform test (mocked AWS): plan and apply give the planned cluster', () => {
+  const run = terraformTest('cluster', () => {
     const stack = json();
     const cluster = addressOf(stack, 'aws_eks_cluster', () => true);
     const nodeGroup = addressOf(stack, 'aws_eks_node_group', () => true);
@@ -46,9 +46,7 @@ describeStackWithTerraform('cluster', ALL_ENVIRONMENTS, ({ envName, json, dir })
       .join('\n\n');
     const policyOf = (name: string) =>
       `[for a in ${accessPolicies} : a.policy_arn if a.principal_arn == "${roleArn(name)}"] == ["arn:aws:eks::aws:cluster-access-policy/${name === 'tiketi-ci-infra-plan' ? 'AmazonEKSAdminViewPolicy' : settings.readOnlyRoles.includes(name) ? 'AmazonEKSViewPolicy' : 'AmazonEKSClusterAdminPolicy'}"]`;
-    const output = terraformTest(
-      dir(),
-      'cluster',
+    return (
       `${mockAwsProvider({ extra: EXTRA_MOCKS })}
 
 ${remoteStateOverrides(stack)}
@@ -209,8 +207,13 @@ ${principals.map((name) => `  assert {\n  condition     = ${policyOf(name)}\n  e
   error_message = "the api-access Auto Scaling group output is missing"
   }
 }
-`,
+`
     );
+  });
+
+  test('terraform test (mocked AWS): plan and apply give the planned cluster', () => {
+    const stack = json();
+    const output = run.output();
     expect(output).toMatch(/2 passed, 0 failed/);
     // Outside dev the teardown is refused by the Kubernetes secrets key and by the platform secrets (whose
     // own key Terraform never reaches: it reports only the first refusals in destroy order, and the

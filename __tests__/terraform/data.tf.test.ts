@@ -1,5 +1,5 @@
 import { ALL_ENVIRONMENTS, addressOf, addressesOf, hclList } from '../support/synth';
-import { describeStackWithTerraform, hcl, mockAwsProvider, preventedDestroys, remoteStateOverrides, terraformTest } from '../support/terraform';
+import { describeStackWithTerraform, hcl, mockAwsProvider, preventedDestroys, remoteStateOverrides } from '../support/terraform';
 import { ENVIRONMENTS } from '../../config/environments';
 import { EnvironmentName } from '../../config/settings';
 
@@ -13,11 +13,11 @@ function networkOutput(envName: EnvironmentName): (key: string) => unknown {
   };
 }
 
-describeStackWithTerraform('data', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+describeStackWithTerraform('data', ALL_ENVIRONMENTS, ({ envName, json, terraformTest }) => {
   const env = ENVIRONMENTS[envName];
   const { postgres, redis } = env.data;
 
-  test('terraform test (mocked AWS): planned and applied values follow the settings', () => {
+  const run = terraformTest('data', () => {
     const stack = json();
     const db = addressOf(stack, 'aws_db_instance', () => true);
     const params = addressOf(stack, 'aws_db_parameter_group', () => true);
@@ -36,9 +36,7 @@ describeStackWithTerraform('data', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
     const rulesOf = (group: string) => `[for r in ${rules} : r if r.security_group_id == ${group}.id]`;
     const redisAzs = Array.from({ length: redis.nodeCount }, (_, i) => env.network.availabilityZones[i % env.network.availabilityZones.length]);
 
-    const output = terraformTest(
-      dir(),
-      'data',
+    return (
       `${mockAwsProvider({
         extra: `  mock_resource "aws_elasticache_user" {\n    defaults = { arn = "arn:aws:elasticache:ap-northeast-2:123456789012:user:mock" }\n  }`,
       })}
@@ -180,8 +178,13 @@ run "apply" {
   error_message = "a log group is not encrypted"
   }
 }
-`,
+`
     );
+  });
+
+  test('terraform test (mocked AWS): planned and applied values follow the settings', () => {
+    const stack = json();
+    const output = run.output();
     expect(output).toMatch(/2 passed, 0 failed/);
     // Terraform test's teardown is refused exactly by the resources that must never be destroyed. (Their
     // KMS keys carry prevent_destroy too, but Terraform reports a refusal only for the first resources in

@@ -1,5 +1,5 @@
 import { ALL_ENVIRONMENTS, addressOf, addressesOf, hclList } from '../support/synth';
-import { describeStackWithTerraform, hcl, mockAwsProvider, preventedDestroys, terraformTest } from '../support/terraform';
+import { describeStackWithTerraform, hcl, mockAwsProvider, preventedDestroys } from '../support/terraform';
 import { ENVIRONMENTS } from '../../config/environments';
 import { accessLogBucketName, frontendBucketName } from '../../config/validation/edge';
 import { DEFAULT_MINIMUM_VIEWER_TLS } from '../../modules/static-site';
@@ -39,11 +39,11 @@ function certificateOverride(address: string, domain: string, region: string): s
 }`;
 }
 
-describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, terraformTest }) => {
   const env = ENVIRONMENTS[envName];
   const edge = env.edge;
 
-  test('terraform test (mocked AWS): plan and apply give the planned edge', () => {
+  const run = terraformTest('edge', () => {
     const stack = json();
     const distribution = addressOf(stack, 'aws_cloudfront_distribution', () => true);
     const frontendCert = addressOf(stack, 'aws_acm_certificate', (c) => c.domain_name === edge.frontendDomain);
@@ -78,9 +78,7 @@ describeStackWithTerraform('edge', ALL_ENVIRONMENTS, ({ envName, json, dir }) =>
   }`,
       )
       .join('\n');
-    const output = terraformTest(
-      dir(),
-      'edge',
+    return (
       `${mocks(edge.zoneName)}
 
 ${certificateOverride(frontendCert, edge.frontendDomain, 'us-east-1')}
@@ -177,8 +175,13 @@ run "apply" {
   error_message = "outputs do not point at the zone and distribution"
   }
 }
-`,
+`
     );
+  });
+
+  test('terraform test (mocked AWS): plan and apply give the planned edge', () => {
+    const stack = json();
+    const output = run.output();
     expect(output).toMatch(/2 passed, 0 failed/);
     // Outside dev, the buckets and the keys of the retained WAF logs refuse the test's teardown.
     const protectedAddresses = envName === 'dev' ? [] : [...addressesOf(stack, 'aws_s3_bucket'), ...addressesOf(stack, 'aws_kms_key')].sort();

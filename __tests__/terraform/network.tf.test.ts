@@ -1,19 +1,17 @@
 import { ALL_ENVIRONMENTS, addressOf, hclList } from '../support/synth';
-import { describeStackWithTerraform, mockAwsProvider, terraformTest } from '../support/terraform';
+import { describeStackWithTerraform, mockAwsProvider } from '../support/terraform';
 import { ENVIRONMENTS } from '../../config/environments';
 
-describeStackWithTerraform('network', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+describeStackWithTerraform('network', ALL_ENVIRONMENTS, ({ envName, json, terraformTest }) => {
   const settings = ENVIRONMENTS[envName].network;
 
-  test('terraform test (mocked AWS): plan and apply give the planned network', () => {
+  const run = terraformTest('network', () => {
     const stack = json();
     const vpc = addressOf(stack, 'aws_vpc', () => true);
     const privateRoutes = hclList(stack, 'aws_route', (id) => id.includes('private-default-route'));
     const subnets = hclList(stack, 'aws_subnet');
     const expectedNats = settings.natGateways === 'single' ? 1 : settings.availabilityZones.length;
-    const output = terraformTest(
-      dir(),
-      'network',
+    return (
       `${mockAwsProvider()}
 
 run "plan" {
@@ -61,8 +59,12 @@ run "apply" {
   error_message = "flow log does not record all traffic"
   }
 }
-`,
+`
     );
+  });
+
+  test('terraform test (mocked AWS): plan and apply give the planned network', () => {
+    const output = run.output();
     expect(output).toMatch(/2 passed, 0 failed/);
   });
 });

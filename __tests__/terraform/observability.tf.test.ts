@@ -22,10 +22,10 @@ const outputValue = (key: string): unknown => {
 const albArn = (env: string) => `arn:aws:elasticloadbalancing:ap-northeast-2:${ACCOUNT}:loadbalancer/app/tiketi-${env}-api/50dc6c495c0c9188`;
 const albAlarm = (stack: TerraformJson, name: string) => addressOf(stack, 'aws_cloudwatch_metric_alarm', (c) => c.alarm_name.endsWith(name));
 
-describeStackWithTerraform('observability', ALL_ENVIRONMENTS, ({ envName, json, dir }) => {
+describeStackWithTerraform('observability', ALL_ENVIRONMENTS, ({ envName, json, terraformTest }) => {
   const env = ENVIRONMENTS[envName];
 
-  test('terraform test (mocked AWS): topics, every alarm on its topic, ALB alarms only once the ALB exists, event subscriptions, log group', () => {
+  const run = terraformTest('observability', () => {
     const stack = json();
     const lbs = Object.keys(stack.data!.aws_lbs)[0];
     const fixedAlarms = hclList(stack, 'aws_cloudwatch_metric_alarm', (_id, c) => c.for_each === undefined && c.provider === undefined);
@@ -40,9 +40,7 @@ describeStackWithTerraform('observability', ALL_ENVIRONMENTS, ({ envName, json, 
     const latency = albAlarm(stack, 'api-alb-latency');
     const fixedCount = addressesOf(stack, 'aws_cloudwatch_metric_alarm', (_id, c) => c.for_each === undefined && c.provider === undefined).length;
     const lb = (arns: string[]) => `  override_data {\n    target = data.aws_lbs.${lbs}\n    values = { arns = ${hcl(arns)} }\n  }`;
-    const output = terraformTest(
-      dir(),
-      'observability',
+    return (
       `${mockAwsProvider({ aliases: ['us_east_1'] })}
 
 ${remoteStateOverrides(stack, outputValue)}
@@ -111,8 +109,13 @@ ${lb([albArn(envName)])}
   error_message = "the container log group lacks its name, retention or key"
   }
 }
-`,
+`
     );
+  });
+
+  test('terraform test (mocked AWS): topics, every alarm on its topic, ALB alarms only once the ALB exists, event subscriptions, log group', () => {
+    const stack = json();
+    const output = run.output();
     expect(output).toMatch(/3 passed, 0 failed/);
     // Outside dev, the three keys (both topics, container logs) refuse the test's teardown.
     expect(preventedDestroys(output)).toEqual(envName === 'dev' ? [] : addressesOf(stack, 'aws_kms_key').sort());
