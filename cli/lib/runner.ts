@@ -96,10 +96,14 @@ export function processRunner(): Runner {
       for (;;) {
         const open = await new Promise<boolean>((resolve) => {
           const socket = net.connect({ host: '127.0.0.1', port }, () => {
-            socket.end();
+            // A probe: close at once rather than half-close, so no socket outlives the check.
+            socket.destroy();
             resolve(true);
           });
-          socket.on('error', () => resolve(false));
+          socket.on('error', () => {
+            socket.destroy();
+            resolve(false);
+          });
         });
         if (open) return;
         if (Date.now() > deadline) throw new CommandError(`nothing listens on 127.0.0.1:${port} after ${timeoutMs / 1000} s (is the tunnel up?)`);
