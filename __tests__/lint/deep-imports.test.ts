@@ -12,7 +12,7 @@ const REFUSED = ['@cdktf/provider-aws', '@cdktf/provider-helm', '@cdktf/provider
 const ALLOWED = ['@cdktf/provider-aws/lib/vpc', '@cdktf/provider-helm/lib/release', '@cdktf/provider-kubernetes/lib/namespace-v1'];
 const LINES = [
   ...REFUSED.map((root, i) => `import { T${i} } from '${root}';`),
-  "export * from '@cdktf/provider-aws';",
+  `export * from '${REFUSED[0]}';`,
   ...ALLOWED.map((deep, i) => `import { D${i} } from '${deep}';`),
 ];
 
