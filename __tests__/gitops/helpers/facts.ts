@@ -59,7 +59,7 @@ export const ENVIRONMENTS: Record<EnvName, EnvFacts> = {
   staging: {
     ...fromSettings('staging'),
     replicas: { min: 2, max: 5 },
-    pdbPerDeployment: false,
+    pdbPerDeployment: true,
     selfContained: false,
   },
   prod: {
