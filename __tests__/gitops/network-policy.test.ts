@@ -416,6 +416,17 @@ describe('flows swept over every source, destination and port, against a literal
   /** dev's in-cluster stores (headless Services: clients reach the pod IPs). */
   const DEV_IN_CLUSTER_DATA = ['postgres:5432', 'redis:6379'];
 
+  /** staging and prod: every Tiketi workload's flows, with RDS and ElastiCache outside the cluster. */
+  const MANAGED_DATA_FLOWS = [
+    ...tiketiClient('backend'),
+    ...tiketiClient('auth-service'),
+    ...tiketiClient('ticket-service'),
+    ...tiketiClient('payment-service'),
+    ...tiketiClient('stats-service'),
+    ...tiketiClient('db-migration'),
+    ...FROM_OUTSIDE,
+  ];
+
   const POLICY: Record<EnvName, string[]> = {
     // dev: PostgreSQL and Redis run in the namespace; every Tiketi workload reaches them, nothing else does.
     dev: [
@@ -431,24 +442,8 @@ describe('flows swept over every source, destination and port, against a literal
       ...FROM_OUTSIDE,
     ],
     // staging and prod: RDS and ElastiCache outside the cluster, the same flows in both.
-    staging: [
-      ...tiketiClient('backend'),
-      ...tiketiClient('auth-service'),
-      ...tiketiClient('ticket-service'),
-      ...tiketiClient('payment-service'),
-      ...tiketiClient('stats-service'),
-      ...tiketiClient('db-migration'),
-      ...FROM_OUTSIDE,
-    ],
-    prod: [
-      ...tiketiClient('backend'),
-      ...tiketiClient('auth-service'),
-      ...tiketiClient('ticket-service'),
-      ...tiketiClient('payment-service'),
-      ...tiketiClient('stats-service'),
-      ...tiketiClient('db-migration'),
-      ...FROM_OUTSIDE,
-    ],
+    staging: MANAGED_DATA_FLOWS,
+    prod: MANAGED_DATA_FLOWS,
   };
 
   describe.each(ENV_NAMES)('%s: the allowed flows are exactly the policy', (env) => {

@@ -446,10 +446,8 @@ const NEEDS: Record<string, (b: Block) => Need[]> = {
       n.change(['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'], arn),
     ];
   },
-  aws_db_event_subscription: (b) => [
-    ...rdsLike(b, 'rds', ['DescribeEventSubscriptions'], 'CreateEventSubscription', ['ModifyEventSubscription', 'DeleteEventSubscription', 'AddSourceIdentifierToSubscription', 'RemoveSourceIdentifierFromSubscription']),
-    // RDS checks that it may publish to the topic: the topic's policy (aws_sns_topic_policy), not the caller.
-  ],
+  // Publishing to the topic is RDS's own right (the topic's policy, aws_sns_topic_policy), not the caller's.
+  aws_db_event_subscription: (b) => rdsLike(b, 'rds', ['DescribeEventSubscriptions'], 'CreateEventSubscription', ['ModifyEventSubscription', 'DeleteEventSubscription', 'AddSourceIdentifierToSubscription', 'RemoveSourceIdentifierFromSubscription']),
   // The API load balancer is the AWS Load Balancer Controller's: looked up by its tags. ELB's Describe calls
   // have no resource-level permissions.
   aws_lbs_data: (b) => [needs(b).read(['elasticloadbalancing:DescribeLoadBalancers', 'elasticloadbalancing:DescribeTags'])],
